@@ -1,0 +1,152 @@
+# The LiveKit protocol for C - top-level Makefile.
+#
+# `make help` lists the documented targets (lines with `## `).
+# Everything is built under build/; `make clean` removes every file the
+# build or the setup created, so `git status --ignored` is empty after it.
+
+.DEFAULT_GOAL := all
+SHELL := /bin/bash
+
+# ---------------------------------------------------------------------------
+# Version: one source of truth, read from the public header.
+VERSION_H := libattrs/include/lkattrs/version.h
+version_part = $(shell sed -n 's/^\#define LKATTRS_VERSION_$(1) \([0-9]*\)$$/\1/p' $(VERSION_H))
+VERSION_MAJOR := $(call version_part,MAJOR)
+VERSION_MINOR := $(call version_part,MINOR)
+VERSION_PATCH := $(call version_part,PATCH)
+VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+
+# ---------------------------------------------------------------------------
+# Toolchain and flags.
+CC ?= cc
+ifeq ($(origin CC),default)
+CC := cc
+endif
+AR ?= ar
+OPT ?= -O2 -g
+# Our own code: the strict set from DEVELOPERS.md.
+STRICT_CFLAGS := -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion \
+                 -Wstrict-prototypes -Werror
+# Generated code: the generators' output is not ours to fix, so fewer warnings
+# (still -Werror on everything that remains enabled).
+GEN_CFLAGS := -std=c11 -Wall -Wno-missing-braces -Werror
+SANITIZE ?=
+EXTRA_CFLAGS ?=
+BASE_CFLAGS = $(OPT) -fPIC $(SANITIZE) $(EXTRA_CFLAGS)
+LDFLAGS ?=
+
+BUILD ?= build
+OBJ := $(BUILD)/obj
+LIB := $(BUILD)/lib
+BIN := $(BUILD)/bin
+TESTBIN := $(BUILD)/tests
+
+NODE_MODULES := tests/interop/node_modules
+STAMP_SETUP := $(BUILD)/.setup-done
+
+# ---------------------------------------------------------------------------
+##@ Setup
+## setup: install missing build and test dependencies (Debian packages, pinned npm packages); no-op when all is there
+setup: $(STAMP_SETUP)
+$(STAMP_SETUP): tools/setup.sh tests/interop/package.json tests/interop/package-lock.json
+	@bash tools/setup.sh
+	@mkdir -p $(BUILD) && touch $@
+
+# ---------------------------------------------------------------------------
+# Generated code (committed under generated/).
+PROTO_FILES := $(sort $(wildcard protobufs/*.proto protobufs/logger/*.proto))
+OPTIONS_FILES := $(sort $(wildcard protobufs/*.options))
+
+##@ Generated code
+## generate: rewrite generated/ from protobufs/ with the pinned generators
+generate: $(STAMP_SETUP)
+	@bash tools/generate.sh generated
+
+## check-generated: fail if generated/ differs from what `make generate` writes
+check-generated: $(STAMP_SETUP)
+	@rm -rf $(BUILD)/regen && bash tools/generate.sh $(BUILD)/regen
+	@if diff -r generated $(BUILD)/regen >$(BUILD)/regen.diff; then \
+	  echo "check-generated: generated/ is up to date"; \
+	else \
+	  head -40 $(BUILD)/regen.diff; \
+	  echo "check-generated: generated/ is stale; run 'make generate' and commit"; exit 1; \
+	fi
+
+PBC_SRC := $(sort $(shell find generated/protobuf-c -name '*.pb-c.c' 2>/dev/null))
+NPB_SRC := $(sort $(shell find generated/nanopb -name '*.pb.c' 2>/dev/null))
+PBC_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(PBC_SRC))
+NPB_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(NPB_SRC))
+
+PBC_CFLAGS := -Igenerated/protobuf-c
+NPB_CFLAGS := -Igenerated/nanopb
+NPB_LIBS := -lprotobuf-nanopb
+PBC_LIBS := -lprotobuf-c
+
+$(OBJ)/generated/protobuf-c/%.o: generated/protobuf-c/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) -c $< -o $@
+
+$(OBJ)/generated/nanopb/%.o: generated/nanopb/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(NPB_CFLAGS) -c $< -o $@
+
+# The protobuf-c code of the schema: a shared library (with a SONAME from the
+# ABI major) and a static one.  The nanopb code: static only (embedded use).
+PROTO_ABI_MAJOR := 0
+LIBLKPROTO_A := $(LIB)/liblkproto.a
+LIBLKPROTO_SO := $(LIB)/liblkproto.so.$(PROTO_ABI_MAJOR)
+LIBLKPROTO_NANOPB_A := $(LIB)/liblkproto-nanopb.a
+
+$(LIBLKPROTO_A): $(PBC_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBLKPROTO_SO): $(PBC_OBJ)
+	@mkdir -p $(dir $@)
+	$(CC) -shared -Wl,-soname,liblkproto.so.$(PROTO_ABI_MAJOR) $(SANITIZE) -o $@ $^ $(PBC_LIBS)
+	@ln -sf liblkproto.so.$(PROTO_ABI_MAJOR) $(LIB)/liblkproto.so
+
+$(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# ---------------------------------------------------------------------------
+# libattrs: the hand-written attribute library.  Adapter sources (glue to a
+# generator's code) are named adapter_*.c and are not part of the core.
+LKATTRS_CORE_SRC := $(sort $(filter-out libattrs/src/adapter_%,$(wildcard libattrs/src/*.c)))
+LKATTRS_CORE_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKATTRS_CORE_SRC))
+LKATTRS_CFLAGS := -Ilibattrs/include -Ilibattrs/src
+LIBLKATTRS_A := $(LIB)/liblkattrs.a
+
+$(OBJ)/libattrs/%.o: libattrs/%.c $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_CFLAGS) -c $< -o $@
+
+$(LIBLKATTRS_A): $(LKATTRS_CORE_OBJ)
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+##@ Build
+LIBS_ALL := $(LIBLKPROTO_A) $(LIBLKPROTO_SO) $(LIBLKPROTO_NANOPB_A) $(LIBLKATTRS_A)
+## all: build every library and tool
+all: $(STAMP_SETUP) $(LIBS_ALL)
+
+-include tools/tools.mk
+-include tests/tests.mk
+-include libattrs/libattrs.mk
+
+## help: list the documented targets
+help:
+	@awk 'BEGIN{FS=": "} /^##@/ {printf "\n%s\n", substr($$0,5); next} /^## / {sub(/^## /,""); n=index($$0,":"); printf "  %-18s %s\n", substr($$0,1,n-1), substr($$0,n+2)}' $(MAKEFILE_LIST)
+
+## clean: remove everything the build and the setup created (git status --ignored is empty afterwards)
+clean:
+	rm -rf $(BUILD) $(NODE_MODULES)
+
+print-version:
+	@echo $(VERSION)
+
+.PHONY: all setup generate check-generated help clean print-version

@@ -1,0 +1,44 @@
+# Test targets, included by the top-level Makefile.
+
+# ---------------------------------------------------------------------------
+# cmocka unit tests: one file per module, tests/unit/test_<module>.c, each
+# linked with the libattrs core.
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BIN := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(UNIT_SRC))
+UNIT_CFLAGS := $(STRICT_CFLAGS) -Wno-error=conversion $(LKATTRS_CFLAGS) -Itests/unit -DLKATTRS_MAKEFILE_VERSION=\"$(VERSION)\"
+
+$(TESTBIN)/test_%: tests/unit/test_%.c $(LIBLKATTRS_A) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) $(BASE_CFLAGS) $< -o $@ $(LIBLKATTRS_A) -lcmocka $(SANITIZE) $(LDFLAGS)
+
+##@ Tests
+## check-unit: run the cmocka unit tests of libattrs
+check-unit: $(STAMP_SETUP) $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+.PHONY: check-unit
+
+# ---------------------------------------------------------------------------
+# Schema conformance: protobufs/ compiled by protoc, compared field by field
+# with the schema rebuilt from @livekit/protocol's runtime reflection.
+CORE_PROTOS := livekit_metrics.proto livekit_models.proto livekit_rtc.proto \
+  livekit_room.proto livekit_egress.proto livekit_ingress.proto livekit_agent.proto \
+  livekit_agent_dispatch.proto livekit_sip.proto livekit_webhook.proto
+SCHEMA_SET := $(BUILD)/schema/protobufs.binpb
+
+$(SCHEMA_SET): $(PROTO_FILES)
+	@mkdir -p $(dir $@)
+	protoc -Iprotobufs --include_imports --descriptor_set_out=$@ $(addprefix protobufs/,$(CORE_PROTOS))
+
+## check-schema: compare protobufs/ with @livekit/protocol 1.52.1, then prove the comparison can fail
+check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
+	node tests/interop/schema-conformance.mjs $(SCHEMA_SET) $(CORE_PROTOS)
+	bash tests/interop/schema-selftest.sh $(BUILD)/schema/selftest
+
+-include tests/interop/interop.mk
+
+## check: run every test (generated code freshness, schema, unit, interop)
+check: check-generated check-schema check-unit $(INTEROP_CHECKS)
+	@echo "check: all test suites passed"
+
+.PHONY: check check-schema

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Install every build and test dependency that is missing, and nothing else.
+#
+# usage: tools/setup.sh [--with-size]
+#   Debian packages come from apt-get (run as root, or with sudo available);
+#   the npm packages of the interop tests come from tests/interop/package.json
+#   and its lock file (npm ci).  When everything is present it changes nothing.
+#   --with-size also installs the Cortex-M4 cross compiler used by `make size`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(
+  make gcc clang pkg-config python3 valgrind
+  protobuf-compiler libprotobuf-dev          # protoc and the well-known .proto files
+  protobuf-c-compiler libprotobuf-c-dev      # protoc-c and the protobuf-c runtime
+  nanopb libnanopb-dev                       # nanopb generator and runtime
+  libcmocka-dev                              # unit tests
+  nodejs npm                                 # interop tests (LiveKit's npm packages)
+)
+if [[ "${1:-}" == "--with-size" ]]; then
+  packages+=(gcc-arm-none-eabi libnewlib-arm-none-eabi)
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  # node and npm may come from elsewhere than Debian (for example nodesource).
+  case "$p" in
+    nodejs) command -v node >/dev/null && continue ;;
+    npm) command -v npm >/dev/null && continue ;;
+  esac
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+else
+  echo "setup: Debian packages: all present"
+fi
+
+# npm packages of the interop tests, exactly as locked.
+lock=tests/interop/package-lock.json
+stamp=tests/interop/node_modules/.lkproto-lock
+if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
+  echo "setup: npm packages: all present"
+else
+  echo "setup: installing npm packages from $lock"
+  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$stamp"
+fi
