@@ -48,6 +48,7 @@ typedef struct _livekit_JobState {
     pb_callback_t agent_id;
 } livekit_JobState;
 
+/* A job given to an agent worker: which room, which participant, what kind. */
 typedef struct _livekit_Job {
     pb_callback_t id;
     livekit_JobType type;
@@ -118,6 +119,7 @@ typedef struct _livekit_AvailabilityResponse {
     pb_callback_t participant_name;
     pb_callback_t participant_identity;
     pb_callback_t participant_metadata;
+    /* Attributes the agent participant joins with. */
     pb_callback_t participant_attributes;
     bool terminate;
 } livekit_AvailabilityResponse;
@@ -140,6 +142,7 @@ typedef struct _livekit_UpdateWorkerStatus {
     uint32_t job_count;
 } livekit_UpdateWorkerStatus;
 
+/* A message from an agent worker to the server. */
 typedef struct _livekit_WorkerMessage {
     pb_size_t which_message;
     union {
@@ -153,10 +156,12 @@ typedef struct _livekit_WorkerMessage {
     } message;
 } livekit_WorkerMessage;
 
+/* The server hands a job to a worker. */
 typedef struct _livekit_JobAssignment {
     bool has_job;
     livekit_Job job;
     pb_callback_t url;
+    /* Access token the agent joins the room with. */
     pb_callback_t token;
 } livekit_JobAssignment;
 
@@ -164,6 +169,7 @@ typedef struct _livekit_JobTermination {
     pb_callback_t job_id;
 } livekit_JobTermination;
 
+/* A message from the server to an agent worker. */
 typedef struct _livekit_ServerMessage {
     pb_size_t which_message;
     union {

@@ -33,6 +33,7 @@ typedef struct _livekit_CreateAgentDispatchRequest_AttributesEntry {
     pb_callback_t value;
 } livekit_CreateAgentDispatchRequest_AttributesEntry;
 
+/* An agent to dispatch into a room when it is created. */
 typedef struct _livekit_RoomAgentDispatch {
     pb_callback_t agent_name;
     pb_callback_t metadata;
@@ -71,6 +72,7 @@ typedef struct _livekit_AgentDispatchState {
     int64_t deleted_at;
 } livekit_AgentDispatchState;
 
+/* A dispatch record: an agent asked to join a room, and its jobs. */
 typedef struct _livekit_AgentDispatch {
     pb_callback_t id;
     pb_callback_t agent_name;

@@ -197,6 +197,7 @@ typedef struct _livekit_ProxyConfig {
     pb_callback_t password;
 } livekit_ProxyConfig;
 
+/* Upload to S3 or an S3-compatible store. */
 typedef struct _livekit_S3Upload {
     pb_callback_t access_key;
     pb_callback_t secret;
@@ -533,6 +534,7 @@ typedef struct _livekit_StreamInfoList {
     pb_callback_t info;
 } livekit_StreamInfoList;
 
+/* An egress and its state, results and errors. */
 typedef struct _livekit_EgressInfo {
     pb_callback_t egress_id;
     pb_callback_t room_id;

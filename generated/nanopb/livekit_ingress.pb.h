@@ -79,6 +79,7 @@ typedef struct _livekit_IngressVideoOptions {
     } encoding_options;
 } livekit_IngressVideoOptions;
 
+/* Create an ingress endpoint that publishes into a room as one participant. */
 typedef struct _livekit_CreateIngressRequest {
     livekit_IngressInput input_type;
     pb_callback_t name;
@@ -128,6 +129,7 @@ typedef struct _livekit_IngressState {
     int64_t updated_at;
 } livekit_IngressState;
 
+/* An ingress endpoint and its state. */
 typedef struct _livekit_IngressInfo {
     pb_callback_t ingress_id;
     pb_callback_t name;

@@ -38,10 +38,12 @@ typedef enum _livekit_MetricLabel {
 } livekit_MetricLabel;
 
 /* Struct definitions */
+/* A batch of metrics; strings are interned in `str_data`. */
 typedef struct _livekit_MetricsBatch {
     int64_t timestamp_ms;
     bool has_normalized_timestamp;
     google_protobuf_Timestamp normalized_timestamp;
+    /* Interned strings, referred to by index from the metrics below. */
     pb_callback_t str_data;
     pb_callback_t time_series;
     pb_callback_t events;

@@ -46,6 +46,7 @@ typedef enum _livekit_TrackType {
     livekit_TrackType_DATA = 2
 } livekit_TrackType;
 
+/* Where a track comes from (camera, microphone, screen share, ...). */
 typedef enum _livekit_TrackSource {
     livekit_TrackSource_UNKNOWN = 0,
     livekit_TrackSource_CAMERA = 1,
@@ -79,6 +80,7 @@ typedef enum _livekit_ClientConfigSetting {
     livekit_ClientConfigSetting_ENABLED = 2
 } livekit_ClientConfigSetting;
 
+/* Why a participant left or was removed. */
 typedef enum _livekit_DisconnectReason {
     livekit_DisconnectReason_UNKNOWN_REASON = 0,
     livekit_DisconnectReason_CLIENT_INITIATED = 1,
@@ -247,6 +249,7 @@ typedef enum _livekit_DataStream_CompressionType {
 } livekit_DataStream_CompressionType;
 
 /* Struct definitions */
+/* Cursor pagination for list calls: return entries after `after_id`, at most `limit`. */
 typedef struct _livekit_Pagination {
     pb_callback_t after_id;
     int32_t limit;
@@ -256,6 +259,7 @@ typedef struct _livekit_TokenPagination {
     pb_callback_t token;
 } livekit_TokenPagination;
 
+/* An edit of a string list: replace it (`set`), or add and remove entries, or clear it. */
 typedef struct _livekit_ListUpdate {
     pb_callback_t set;
     pb_callback_t add;
@@ -263,6 +267,7 @@ typedef struct _livekit_ListUpdate {
     bool clear;
 } livekit_ListUpdate;
 
+/* A media codec by MIME type, with its fmtp line. */
 typedef struct _livekit_Codec {
     pb_callback_t mime;
     pb_callback_t fmtp_line;
@@ -274,33 +279,62 @@ typedef struct _livekit_PlayoutDelay {
     uint32_t max;
 } livekit_PlayoutDelay;
 
+/* What a participant may do in a room. Set from the access token's video grant at
+ join and changeable through the server API (UpdateParticipantRequest.permission). */
 typedef struct _livekit_ParticipantPermission {
     bool can_subscribe;
     bool can_publish;
     bool can_publish_data;
+    /* Hidden participants are not announced to the others. */
     bool hidden;
     bool recorder;
     pb_callback_t can_publish_sources;
+    /* May the participant change its own name, metadata and attributes (token
+ grant `canUpdateOwnMetadata`)? Without it the server refuses an
+ UpdateParticipantMetadata with RequestResponse.Reason NOT_ALLOWED, and
+ JoinRequest.participant_attributes are not applied. The server API is not
+ bound by it. */
     bool can_update_metadata;
+    /* Set for agent participants (token grant `agent`). */
     bool agent;
     bool can_subscribe_metrics;
     bool can_manage_agent_session;
 } livekit_ParticipantPermission;
 
+/* Everything the server tells the room about one participant. It is always
+ sent whole (in JoinResponse, ParticipantUpdate, webhooks and the server API):
+ receivers find what changed by comparing with the copy they hold, and keep
+ the copy with the higher `version`. */
 typedef struct _livekit_ParticipantInfo {
+    /* Server-assigned participant id (`PA_...`). */
     pb_callback_t sid;
+    /* The participant's identity from its access token (`sub`): unique in the room. */
     pb_callback_t identity;
     livekit_ParticipantInfo_State state;
     pb_callback_t tracks;
+    /* Free-form application data (often JSON), set like the attributes but as a
+ single string. */
     pb_callback_t metadata;
     int64_t joined_at;
     pb_callback_t name;
+    /* Increases every time the server changes this participant (for example after
+ any accepted, non-empty attribute update, even one that changes nothing).
+ A receiver ignores a ParticipantInfo older than the one it has. */
     uint32_t version;
     bool has_permission;
     livekit_ParticipantPermission permission;
     pb_callback_t region;
     bool is_publisher;
+    /* Standard client, ingress, egress, SIP, agent, connector or bridge. */
     livekit_ParticipantInfo_Kind kind;
+    /* The participant's attributes, the complete map every time. It starts from
+ the access token's `attributes` claim with JoinRequest.participant_attributes
+ laid on top, then changes through UpdateParticipantMetadata (client),
+ UpdateParticipantRequest (server API) and LiveKit's own components (SIP,
+ ingress, agents), which use reserved names: `sip.*`, `ingress.*`, `lk.*`.
+ A stored map never holds an empty value: an update with an empty value
+ deletes the key. On the wire, each entry is a length-delimited
+ {1: key, 2: value}; a duplicated key means the last entry wins. */
     pb_callback_t attributes;
     livekit_DisconnectReason disconnect_reason;
     int64_t joined_at_ms;
@@ -350,6 +384,7 @@ typedef struct _livekit_DataTrackSchemaId {
     livekit_DataTrackSchemaEncoding encoding;
 } livekit_DataTrackSchemaId;
 
+/* A published data track. */
 typedef struct _livekit_DataTrackInfo {
     uint32_t pub_handle;
     pb_callback_t sid;
@@ -385,6 +420,7 @@ typedef struct _livekit_DataBlob {
     pb_callback_t contents;
 } livekit_DataBlob;
 
+/* One simulcast or SVC layer of a video track. */
 typedef struct _livekit_VideoLayer {
     livekit_VideoQuality quality;
     uint32_t width;
@@ -413,6 +449,7 @@ typedef struct _livekit_SpeakerInfo {
     bool active;
 } livekit_SpeakerInfo;
 
+/* Application data sent to some or all participants. */
 typedef struct _livekit_UserPacket {
     pb_callback_t participant_sid;
     pb_callback_t payload;
@@ -428,6 +465,7 @@ typedef struct _livekit_UserPacket {
     pb_callback_t nonce;
 } livekit_UserPacket;
 
+/* A DTMF digit received from or sent to a SIP participant. */
 typedef struct _livekit_SipDTMF {
     uint32_t code;
     pb_callback_t digit;
@@ -458,6 +496,7 @@ typedef struct _livekit_ChatMessage {
     bool generated;
 } livekit_ChatMessage;
 
+/* A remote procedure call between participants over the data channel. */
 typedef struct _livekit_RpcRequest {
     pb_callback_t id;
     pb_callback_t method;
@@ -492,6 +531,7 @@ typedef struct _livekit_ParticipantTracks {
     pb_callback_t track_sids;
 } livekit_ParticipantTracks;
 
+/* Which server (edition, version, region, node) the client is connected to. */
 typedef struct _livekit_ServerInfo {
     livekit_ServerInfo_Edition edition;
     pb_callback_t version;
@@ -502,6 +542,7 @@ typedef struct _livekit_ServerInfo {
     int32_t agent_protocol;
 } livekit_ServerInfo;
 
+/* What the client says about itself: SDK, version, OS, browser, device. */
 typedef struct _livekit_ClientInfo {
     livekit_ClientInfo_SDK sdk;
     pb_callback_t version;
@@ -552,6 +593,7 @@ typedef struct _livekit_RTPDrift {
     double clock_rate;
 } livekit_RTPDrift;
 
+/* RTP statistics of a stream, as servers report them. */
 typedef struct _livekit_RTPStats {
     bool has_start_time;
     google_protobuf_Timestamp start_time;
@@ -663,11 +705,13 @@ typedef struct _livekit_RTPForwarderState {
     pb_callback_t sender_report_state;
 } livekit_RTPForwarderState;
 
+/* A version made of a time and a tie-breaking counter. */
 typedef struct _livekit_TimedVersion {
     int64_t unix_micro;
     int32_t ticks;
 } livekit_TimedVersion;
 
+/* A room as the server describes it: identity, limits, timestamps, metadata and state. */
 typedef struct _livekit_Room {
     pb_callback_t sid;
     pb_callback_t name;
@@ -686,6 +730,7 @@ typedef struct _livekit_Room {
     int64_t creation_time_ms;
 } livekit_Room;
 
+/* A published media track and its properties (type, source, layers, codecs). */
 typedef struct _livekit_TrackInfo {
     pb_callback_t sid;
     livekit_TrackType type;
@@ -711,6 +756,7 @@ typedef struct _livekit_TrackInfo {
     pb_callback_t packet_trailer_features;
 } livekit_TrackInfo;
 
+/* Chunked byte and text streams over the data channel. */
 typedef struct _livekit_DataStream {
     char dummy_field;
 } livekit_DataStream;
@@ -735,6 +781,7 @@ typedef struct _livekit_DataStream_Header {
     bool has_total_length;
     uint64_t total_length;
     livekit_Encryption_Type encryption_type;
+    /* Application attributes of the stream (not participant attributes). */
     pb_callback_t attributes;
     pb_size_t which_content_header;
     union {
@@ -761,9 +808,12 @@ typedef struct _livekit_DataStream_Chunk {
 typedef struct _livekit_DataStream_Trailer {
     pb_callback_t stream_id;
     pb_callback_t reason;
+    /* Application attributes added at the end of the stream. */
     pb_callback_t attributes;
 } livekit_DataStream_Trailer;
 
+/* A message sent over the data channel: user data, chat, RPC, transcription,
+ DTMF, streams and more, one kind per packet (the `value` oneof). */
 typedef struct _livekit_DataPacket {
     livekit_DataPacket_Kind kind;
     pb_size_t which_value;
@@ -812,6 +862,7 @@ typedef struct _livekit_FilterParams {
     pb_callback_t exclude_events;
 } livekit_FilterParams;
 
+/* Where a room sends its webhooks. */
 typedef struct _livekit_WebhookConfig {
     pb_callback_t url;
     pb_callback_t signing_key;

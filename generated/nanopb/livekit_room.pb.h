@@ -29,6 +29,7 @@ typedef struct _livekit_RoomEgress {
     livekit_AutoParticipantEgress participant;
 } livekit_RoomEgress;
 
+/* Create a room ahead of time, with its limits and configuration. */
 typedef struct _livekit_CreateRoomRequest {
     pb_callback_t name;
     uint32_t empty_timeout;
@@ -75,6 +76,7 @@ typedef struct _livekit_ListParticipantsResponse {
     pb_callback_t participants;
 } livekit_ListParticipantsResponse;
 
+/* Names one participant of one room. */
 typedef struct _livekit_RoomParticipantIdentity {
     pb_callback_t room;
     pb_callback_t identity;
@@ -97,13 +99,20 @@ typedef struct _livekit_MuteRoomTrackResponse {
     livekit_TrackInfo track;
 } livekit_MuteRoomTrackResponse;
 
+/* The server API's update of a participant: metadata, permission, name and
+ attributes. Trusted: not bound by can_update_metadata nor by the reserved
+ namespaces. */
 typedef struct _livekit_UpdateParticipantRequest {
     pb_callback_t room;
     pb_callback_t identity;
     pb_callback_t metadata;
+    /* When set, replaces the participant's permissions (including
+ can_update_metadata). */
     bool has_permission;
     livekit_ParticipantPermission permission;
     pb_callback_t name;
+    /* A partial map, as in UpdateParticipantMetadata: listed keys are set, an
+ empty value deletes the key, unlisted keys are kept. */
     pb_callback_t attributes;
 } livekit_UpdateParticipantRequest;
 
@@ -124,6 +133,7 @@ typedef struct _livekit_UpdateSubscriptionsResponse {
     char dummy_field;
 } livekit_UpdateSubscriptionsResponse;
 
+/* Send data to participants of a room from the server API. */
 typedef struct _livekit_SendDataRequest {
     pb_callback_t room;
     pb_callback_t data;
@@ -143,6 +153,7 @@ typedef struct _livekit_UpdateRoomMetadataRequest {
     pb_callback_t metadata;
 } livekit_UpdateRoomMetadataRequest;
 
+/* A room's configuration: timeouts, limits, agents to dispatch, egress. */
 typedef struct _livekit_RoomConfiguration {
     pb_callback_t name;
     uint32_t empty_timeout;
@@ -173,6 +184,7 @@ typedef struct _livekit_ForwardParticipantResponse {
     char dummy_field;
 } livekit_ForwardParticipantResponse;
 
+/* Move a participant to another room. */
 typedef struct _livekit_MoveParticipantRequest {
     pb_callback_t room;
     pb_callback_t identity;
@@ -183,6 +195,7 @@ typedef struct _livekit_MoveParticipantResponse {
     char dummy_field;
 } livekit_MoveParticipantResponse;
 
+/* Call an RPC method on a participant from the server API. */
 typedef struct _livekit_PerformRpcRequest {
     pb_callback_t room;
     pb_callback_t destination_identity;

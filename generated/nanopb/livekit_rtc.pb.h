@@ -35,6 +35,9 @@ typedef enum _livekit_LeaveRequest_Action {
     livekit_LeaveRequest_Action_RECONNECT = 2
 } livekit_LeaveRequest_Action;
 
+/* Why a request failed (OK when it did not). For attribute updates:
+ NOT_ALLOWED when the sender lacks can_update_metadata, LIMIT_EXCEEDED when
+ the update is too large. libattrs maps each of its errors to one of these. */
 typedef enum _livekit_RequestResponse_Reason {
     livekit_RequestResponse_Reason_OK = 0,
     livekit_RequestResponse_Reason_NOT_FOUND = 1,
@@ -63,6 +66,7 @@ typedef struct _livekit_SimulcastCodec {
     livekit_VideoLayer_Mode video_layer_mode;
 } livekit_SimulcastCodec;
 
+/* Ask the server to accept a track the client is about to publish. */
 typedef struct _livekit_AddTrackRequest {
     pb_callback_t cid;
     pb_callback_t name;
@@ -124,6 +128,7 @@ typedef struct _livekit_DataTrackSubscriberHandles_SubHandlesEntry {
     livekit_DataTrackSubscriberHandles_PublishedDataTrack value;
 } livekit_DataTrackSubscriberHandles_SubHandlesEntry;
 
+/* An ICE candidate for the publisher or subscriber connection. */
 typedef struct _livekit_TrickleRequest {
     pb_callback_t candidateInit;
     livekit_SignalTarget target;
@@ -135,6 +140,8 @@ typedef struct _livekit_MuteTrackRequest {
     bool muted;
 } livekit_MuteTrackRequest;
 
+/* The server's answer to a join: room, own ParticipantInfo, the other
+ participants, ICE servers and client configuration. */
 typedef struct _livekit_JoinResponse {
     bool has_room;
     livekit_Room room;
@@ -176,6 +183,7 @@ typedef struct _livekit_TrackUnpublishedResponse {
     pb_callback_t track_sid;
 } livekit_TrackUnpublishedResponse;
 
+/* An SDP offer or answer. */
 typedef struct _livekit_SessionDescription {
     pb_callback_t type;
     pb_callback_t sdp;
@@ -188,6 +196,7 @@ typedef struct _livekit_SessionDescription_MidToTrackIdEntry {
     pb_callback_t value;
 } livekit_SessionDescription_MidToTrackIdEntry;
 
+/* Participants whose state changed, each as a complete ParticipantInfo. */
 typedef struct _livekit_ParticipantUpdate {
     pb_callback_t participants;
 } livekit_ParticipantUpdate;
@@ -260,10 +269,20 @@ typedef struct _livekit_UpdateVideoLayers {
     pb_callback_t layers;
 } livekit_UpdateVideoLayers;
 
+/* A participant's own update of its name, metadata and attributes (sent as
+ SignalRequest.update_metadata). */
 typedef struct _livekit_UpdateParticipantMetadata {
+    /* New metadata; empty leaves it unchanged. */
     pb_callback_t metadata;
+    /* New display name; empty leaves it unchanged. */
     pb_callback_t name;
+    /* A partial map: each listed key is set to its value, a listed key with an
+ empty value is deleted, keys not listed stay as they are. The server checks
+ the size of the update (sum of key and value bytes, 64 KiB by default).
+ A client should not send an update that changes nothing: the server still
+ bumps the version and broadcasts. */
     pb_callback_t attributes;
+    /* Chosen by the client; echoed in the RequestResponse that answers this update. */
     uint32_t request_id;
 } livekit_UpdateParticipantMetadata;
 
@@ -346,6 +365,7 @@ typedef struct _livekit_SubscriptionPermissionUpdate {
     bool allowed;
 } livekit_SubscriptionPermissionUpdate;
 
+/* Sent when the participant was moved to another room. */
 typedef struct _livekit_RoomMovedResponse {
     bool has_room;
     livekit_Room room;
@@ -397,6 +417,7 @@ typedef struct _livekit_SimulateScenario {
     } scenario;
 } livekit_SimulateScenario;
 
+/* Keep-alive with a timestamp; answered by Pong. */
 typedef struct _livekit_Ping {
     int64_t timestamp;
     int64_t rtt;
@@ -411,6 +432,7 @@ typedef struct _livekit_RegionSettings {
     pb_callback_t regions;
 } livekit_RegionSettings;
 
+/* Leaving, or being told to leave (with a reason and what to do next). */
 typedef struct _livekit_LeaveRequest {
     bool can_reconnect;
     livekit_DisconnectReason reason;
@@ -419,6 +441,7 @@ typedef struct _livekit_LeaveRequest {
     livekit_RegionSettings regions;
 } livekit_LeaveRequest;
 
+/* A message from a client to the server on the signal connection. */
 typedef struct _livekit_SignalRequest {
     pb_size_t which_message;
     union {
@@ -435,6 +458,9 @@ typedef struct _livekit_SignalRequest {
         livekit_SyncState sync_state;
         livekit_SimulateScenario simulate;
         int64_t ping;
+        /* Change this participant's own name, metadata or attributes. Needs
+     ParticipantPermission.can_update_metadata. The server answers with a
+     SignalResponse.request_response carrying the same request_id. */
         livekit_UpdateParticipantMetadata update_metadata;
         livekit_Ping ping_req;
         livekit_UpdateLocalAudioTrack update_audio_track;
@@ -458,7 +484,9 @@ typedef struct _livekit_SubscriptionResponse {
     livekit_SubscriptionError err;
 } livekit_SubscriptionResponse;
 
+/* The server's answer to a client request that carried a request_id. */
 typedef struct _livekit_RequestResponse {
+    /* The request_id of the request this answers. */
     uint32_t request_id;
     livekit_RequestResponse_Reason reason;
     pb_callback_t message;
@@ -489,12 +517,17 @@ typedef struct _livekit_ConnectionSettings {
     bool auto_subscribe_data_track;
 } livekit_ConnectionSettings;
 
+/* The parameters of a join, sent by the client (wrapped in WrappedJoinRequest
+ when the signal URL carries it). */
 typedef struct _livekit_JoinRequest {
     bool has_client_info;
     livekit_ClientInfo client_info;
     bool has_connection_settings;
     livekit_ConnectionSettings connection_settings;
     pb_callback_t metadata;
+    /* Attributes to join with. They are laid over those of the token's
+ `attributes` claim (a key present in both takes this value). An empty value
+ deletes nothing here; the entry is skipped. Needs can_update_metadata. */
     pb_callback_t participant_attributes;
     pb_callback_t add_track_requests;
     bool has_publisher_offer;
@@ -511,6 +544,7 @@ typedef struct _livekit_JoinRequest_ParticipantAttributesEntry {
     pb_callback_t value;
 } livekit_JoinRequest_ParticipantAttributesEntry;
 
+/* A JoinRequest as it travels in the signal URL, optionally compressed. */
 typedef struct _livekit_WrappedJoinRequest {
     livekit_WrappedJoinRequest_Compression compression;
     pb_callback_t join_request;
@@ -521,13 +555,16 @@ typedef struct _livekit_MediaSectionsRequirement {
     uint32_t num_videos;
 } livekit_MediaSectionsRequirement;
 
+/* A message from the server to a client on the signal connection. */
 typedef struct _livekit_SignalResponse {
     pb_size_t which_message;
     union {
+        /* The first message after connecting: the room, this participant, the others. */
         livekit_JoinResponse join;
         livekit_SessionDescription answer;
         livekit_SessionDescription offer;
         livekit_TrickleRequest trickle;
+        /* Participants that joined, changed or left; each one whole (ParticipantInfo). */
         livekit_ParticipantUpdate update;
         livekit_TrackPublishedResponse track_published;
         livekit_LeaveRequest leave;
@@ -544,6 +581,8 @@ typedef struct _livekit_SignalResponse {
         livekit_ReconnectResponse reconnect;
         livekit_Pong pong_resp;
         livekit_SubscriptionResponse subscription_response;
+        /* The outcome of a client request that carried a request_id, such as
+     update_metadata: OK, or a Reason such as NOT_ALLOWED or LIMIT_EXCEEDED. */
         livekit_RequestResponse request_response;
         livekit_TrackSubscribed track_subscribed;
         livekit_RoomMovedResponse room_moved;

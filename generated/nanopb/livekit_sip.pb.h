@@ -163,6 +163,7 @@ typedef enum _livekit_SIPTrunkInfo_TrunkKind {
 } livekit_SIPTrunkInfo_TrunkKind;
 
 /* Struct definitions */
+/* A SIP status code and its reason phrase. */
 typedef struct _livekit_SIPStatus {
     livekit_SIPStatusCode code;
     pb_callback_t status;
@@ -220,6 +221,7 @@ typedef struct _livekit_SIPTrunkInfo {
     livekit_SIPTrunkInfo_TrunkKind kind;
 } livekit_SIPTrunkInfo;
 
+/* An inbound trunk: which calls LiveKit accepts, and how they map to rooms. */
 typedef struct _livekit_SIPInboundTrunkInfo {
     pb_callback_t sip_trunk_id;
     pb_callback_t name;
@@ -230,12 +232,15 @@ typedef struct _livekit_SIPInboundTrunkInfo {
     pb_callback_t auth_username;
     pb_callback_t auth_password;
     pb_callback_t headers;
+    /* SIP headers of an inbound call to copy into participant attributes
+ (header name -> attribute name). */
     pb_callback_t headers_to_attributes;
     bool has_ringing_timeout;
     google_protobuf_Duration ringing_timeout;
     bool has_max_call_duration;
     google_protobuf_Duration max_call_duration;
     bool krisp_enabled;
+    /* Participant attributes to send as SIP headers (attribute -> header). */
     pb_callback_t attributes_to_headers;
     livekit_SIPHeaderOptions include_headers;
     livekit_SIPMediaEncryption media_encryption;
@@ -295,6 +300,7 @@ typedef struct _livekit_UpdateSIPInboundTrunkRequest {
     } action;
 } livekit_UpdateSIPInboundTrunkRequest;
 
+/* An outbound trunk: how LiveKit places calls through a SIP provider. */
 typedef struct _livekit_SIPOutboundTrunkInfo {
     pb_callback_t sip_trunk_id;
     pb_callback_t name;
@@ -450,11 +456,14 @@ typedef struct _livekit_CreateSIPDispatchRuleRequest_AttributesEntry {
     pb_callback_t value;
 } livekit_CreateSIPDispatchRuleRequest_AttributesEntry;
 
+/* A dispatch rule: which room an inbound call goes to, and with which
+ participant identity, name, metadata and attributes. */
 typedef struct _livekit_SIPDispatchRuleInfo {
     pb_callback_t sip_dispatch_rule_id;
     bool has_rule;
     livekit_SIPDispatchRule rule;
     pb_callback_t trunk_ids;
+    /* Leave the caller's phone number (personal data) out of the participant. */
     bool hide_phone_number;
     pb_callback_t name;
     pb_callback_t metadata;
@@ -576,6 +585,7 @@ typedef struct _livekit_SIPParticipantInfo {
     pb_callback_t sip_call_id;
 } livekit_SIPParticipantInfo;
 
+/* Transfer a SIP participant's call elsewhere (SIP REFER). */
 typedef struct _livekit_TransferSIPParticipantRequest {
     pb_callback_t participant_identity;
     pb_callback_t room_name;
@@ -632,6 +642,7 @@ typedef struct _livekit_SIPUri {
     livekit_SIPTransport transport;
 } livekit_SIPUri;
 
+/* The record of one SIP call (both directions). */
 typedef struct _livekit_SIPCallInfo {
     pb_callback_t call_id;
     pb_callback_t trunk_id;
@@ -690,6 +701,8 @@ typedef struct _livekit_Destination {
     pb_callback_t region;
 } livekit_Destination;
 
+/* Dial out: call a phone number through an outbound trunk and bring the callee
+ into a room as a SIP participant. */
 typedef struct _livekit_CreateSIPParticipantRequest {
     pb_callback_t sip_trunk_id;
     pb_callback_t sip_call_to;
@@ -699,7 +712,11 @@ typedef struct _livekit_CreateSIPParticipantRequest {
     bool play_ringtone;
     pb_callback_t participant_name;
     pb_callback_t participant_metadata;
+    /* Attributes the SIP participant starts with, next to the reserved `sip.*`
+ ones the SIP service sets itself. */
     pb_callback_t participant_attributes;
+    /* Leave the phone numbers (`sip.phoneNumber`, `sip.trunkPhoneNumber`, personal
+ data) out of the participant's attributes and identity. */
     bool hide_phone_number;
     bool has_ringing_timeout;
     google_protobuf_Duration ringing_timeout;

@@ -16,12 +16,16 @@
 #endif
 
 /* Struct definitions */
+/* One event: `event` names it (room_started, participant_joined,
+ participant_attributes_changed, track_published, ...), the other fields
+ carry the objects it concerns. */
 typedef struct _livekit_WebhookEvent {
     pb_callback_t event;
     bool has_room;
     livekit_Room room;
     bool has_participant;
     livekit_ParticipantInfo participant;
+    /* Unique id of the event. */
     pb_callback_t id;
     int64_t created_at;
     bool has_track;

@@ -78,6 +78,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__JOB___PARTICIPANT__CASE)
 } Livekit__Job__ParticipantCase;
 
+/*
+ * A job given to an agent worker: which room, which participant, what kind.
+ */
 struct  Livekit__Job
 {
   ProtobufCMessage base;
@@ -133,6 +136,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__WORKER_MESSAGE__MESSAGE__CASE)
 } Livekit__WorkerMessage__MessageCase;
 
+/*
+ * A message from an agent worker to the server.
+ */
 struct  Livekit__WorkerMessage
 {
   ProtobufCMessage base;
@@ -162,6 +168,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__SERVER_MESSAGE__MESSAGE__CASE)
 } Livekit__ServerMessage__MessageCase;
 
+/*
+ * A message from the server to an agent worker.
+ */
 struct  Livekit__ServerMessage
 {
   ProtobufCMessage base;
@@ -291,6 +300,9 @@ struct  Livekit__AvailabilityResponse
   char *participant_name;
   char *participant_identity;
   char *participant_metadata;
+  /*
+   * Attributes the agent participant joins with.
+   */
   size_t n_participant_attributes;
   Livekit__AvailabilityResponse__ParticipantAttributesEntry **participant_attributes;
 };
@@ -338,10 +350,16 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__JOB_ASSIGNMENT___URL__CASE)
 } Livekit__JobAssignment__UrlCase;
 
+/*
+ * The server hands a job to a worker.
+ */
 struct  Livekit__JobAssignment
 {
   ProtobufCMessage base;
   Livekit__Job *job;
+  /*
+   * Access token the agent joins the room with.
+   */
   char *token;
   Livekit__JobAssignment__UrlCase _url_case;
   union {

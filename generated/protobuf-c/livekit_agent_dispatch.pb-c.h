@@ -78,6 +78,9 @@ struct  Livekit__RoomAgentDispatch__AttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * An agent to dispatch into a room when it is created.
+ */
 struct  Livekit__RoomAgentDispatch
 {
   ProtobufCMessage base;
@@ -137,6 +140,9 @@ struct  Livekit__AgentDispatch__AttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A dispatch record: an agent asked to join a room, and its jobs.
+ */
 struct  Livekit__AgentDispatch
 {
   ProtobufCMessage base;

@@ -483,6 +483,9 @@ struct  Livekit__S3Upload__MetadataEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Upload to S3 or an S3-compatible store.
+ */
 struct  Livekit__S3Upload
 {
   ProtobufCMessage base;
@@ -611,6 +614,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__EGRESS_INFO__RESULT__CASE)
 } Livekit__EgressInfo__ResultCase;
 
+/*
+ * An egress and its state, results and errors.
+ */
 struct  Livekit__EgressInfo
 {
   ProtobufCMessage base;

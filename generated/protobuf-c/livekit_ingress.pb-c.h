@@ -82,6 +82,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__CREATE_INGRESS_REQUEST___ENABLED__CASE)
 } Livekit__CreateIngressRequest__EnabledCase;
 
+/*
+ * Create an ingress endpoint that publishes into a room as one participant.
+ */
 struct  Livekit__CreateIngressRequest
 {
   ProtobufCMessage base;
@@ -193,6 +196,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__INGRESS_INFO___ENABLED__CASE)
 } Livekit__IngressInfo__EnabledCase;
 
+/*
+ * An ingress endpoint and its state.
+ */
 struct  Livekit__IngressInfo
 {
   ProtobufCMessage base;

@@ -55,11 +55,17 @@ typedef enum _Livekit__MetricLabel {
 
 /* --- messages --- */
 
+/*
+ * A batch of metrics; strings are interned in `str_data`.
+ */
 struct  Livekit__MetricsBatch
 {
   ProtobufCMessage base;
   int64_t timestamp_ms;
   Google__Protobuf__Timestamp *normalized_timestamp;
+  /*
+   * Interned strings, referred to by index from the metrics below.
+   */
   size_t n_str_data;
   char **str_data;
   size_t n_time_series;

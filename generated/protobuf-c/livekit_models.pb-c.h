@@ -223,6 +223,9 @@ typedef enum _Livekit__TrackType {
   LIVEKIT__TRACK_TYPE__DATA = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__TRACK_TYPE)
 } Livekit__TrackType;
+/*
+ * Where a track comes from (camera, microphone, screen share, ...).
+ */
 typedef enum _Livekit__TrackSource {
   LIVEKIT__TRACK_SOURCE__UNKNOWN = 0,
   LIVEKIT__TRACK_SOURCE__CAMERA = 1,
@@ -256,6 +259,9 @@ typedef enum _Livekit__ClientConfigSetting {
   LIVEKIT__CLIENT_CONFIG_SETTING__ENABLED = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__CLIENT_CONFIG_SETTING)
 } Livekit__ClientConfigSetting;
+/*
+ * Why a participant left or was removed.
+ */
 typedef enum _Livekit__DisconnectReason {
   LIVEKIT__DISCONNECT_REASON__UNKNOWN_REASON = 0,
   LIVEKIT__DISCONNECT_REASON__CLIENT_INITIATED = 1,
@@ -318,6 +324,9 @@ typedef enum _Livekit__PacketTrailerFeature {
 
 /* --- messages --- */
 
+/*
+ * Cursor pagination for list calls: return entries after `after_id`, at most `limit`.
+ */
 struct  Livekit__Pagination
 {
   ProtobufCMessage base;
@@ -339,6 +348,9 @@ struct  Livekit__TokenPagination
     , (char *)protobuf_c_empty_string }
 
 
+/*
+ * An edit of a string list: replace it (`set`), or add and remove entries, or clear it.
+ */
 struct  Livekit__ListUpdate
 {
   ProtobufCMessage base;
@@ -355,6 +367,9 @@ struct  Livekit__ListUpdate
     , 0,NULL, 0,NULL, 0,NULL, 0 }
 
 
+/*
+ * A room as the server describes it: identity, limits, timestamps, metadata and state.
+ */
 struct  Livekit__Room
 {
   ProtobufCMessage base;
@@ -379,6 +394,9 @@ struct  Livekit__Room
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0, 0, 0, 0, (char *)protobuf_c_empty_string, 0,NULL, (char *)protobuf_c_empty_string, 0, 0, 0, NULL }
 
 
+/*
+ * A media codec by MIME type, with its fmtp line.
+ */
 struct  Livekit__Codec
 {
   ProtobufCMessage base;
@@ -402,6 +420,10 @@ struct  Livekit__PlayoutDelay
     , 0, 0, 0 }
 
 
+/*
+ * What a participant may do in a room. Set from the access token's video grant at
+ * join and changeable through the server API (UpdateParticipantRequest.permission).
+ */
 struct  Livekit__ParticipantPermission
 {
   ProtobufCMessage base;
@@ -410,9 +432,22 @@ struct  Livekit__ParticipantPermission
   protobuf_c_boolean can_publish_data;
   size_t n_can_publish_sources;
   Livekit__TrackSource *can_publish_sources;
+  /*
+   * Hidden participants are not announced to the others.
+   */
   protobuf_c_boolean hidden;
   protobuf_c_boolean recorder;
+  /*
+   * May the participant change its own name, metadata and attributes (token
+   * grant `canUpdateOwnMetadata`)? Without it the server refuses an
+   * UpdateParticipantMetadata with RequestResponse.Reason NOT_ALLOWED, and
+   * JoinRequest.participant_attributes are not applied. The server API is not
+   * bound by it.
+   */
   protobuf_c_boolean can_update_metadata;
+  /*
+   * Set for agent participants (token grant `agent`).
+   */
   protobuf_c_boolean agent;
   protobuf_c_boolean can_subscribe_metrics;
   protobuf_c_boolean can_manage_agent_session;
@@ -433,23 +468,57 @@ struct  Livekit__ParticipantInfo__AttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Everything the server tells the room about one participant. It is always
+ * sent whole (in JoinResponse, ParticipantUpdate, webhooks and the server API):
+ * receivers find what changed by comparing with the copy they hold, and keep
+ * the copy with the higher `version`.
+ */
 struct  Livekit__ParticipantInfo
 {
   ProtobufCMessage base;
+  /*
+   * Server-assigned participant id (`PA_...`).
+   */
   char *sid;
+  /*
+   * The participant's identity from its access token (`sub`): unique in the room.
+   */
   char *identity;
   Livekit__ParticipantInfo__State state;
   size_t n_tracks;
   Livekit__TrackInfo **tracks;
+  /*
+   * Free-form application data (often JSON), set like the attributes but as a
+   * single string.
+   */
   char *metadata;
   int64_t joined_at;
   int64_t joined_at_ms;
   char *name;
+  /*
+   * Increases every time the server changes this participant (for example after
+   * any accepted, non-empty attribute update, even one that changes nothing).
+   * A receiver ignores a ParticipantInfo older than the one it has.
+   */
   uint32_t version;
   Livekit__ParticipantPermission *permission;
   char *region;
   protobuf_c_boolean is_publisher;
+  /*
+   * Standard client, ingress, egress, SIP, agent, connector or bridge.
+   */
   Livekit__ParticipantInfo__Kind kind;
+  /*
+   * The participant's attributes, the complete map every time. It starts from
+   * the access token's `attributes` claim with JoinRequest.participant_attributes
+   * laid on top, then changes through UpdateParticipantMetadata (client),
+   * UpdateParticipantRequest (server API) and LiveKit's own components (SIP,
+   * ingress, agents), which use reserved names: `sip.*`, `ingress.*`, `lk.*`.
+   * A stored map never holds an empty value: an update with an empty value
+   * deletes the key. On the wire, each entry is a length-delimited
+   * {1: key, 2: value}; a duplicated key means the last entry wins.
+   */
   size_t n_attributes;
   Livekit__ParticipantInfo__AttributesEntry **attributes;
   Livekit__DisconnectReason disconnect_reason;
@@ -491,6 +560,9 @@ struct  Livekit__SimulcastCodecInfo
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, LIVEKIT__VIDEO_LAYER__MODE__MODE_UNUSED, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A published media track and its properties (type, source, layers, codecs).
+ */
 struct  Livekit__TrackInfo
 {
   ProtobufCMessage base;
@@ -537,6 +609,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__DATA_TRACK_INFO___SCHEMA__CASE)
 } Livekit__DataTrackInfo__SchemaCase;
 
+/*
+ * A published data track.
+ */
 struct  Livekit__DataTrackInfo
 {
   ProtobufCMessage base;
@@ -673,6 +748,9 @@ struct  Livekit__DataBlob
     , NULL, {0,NULL} }
 
 
+/*
+ * One simulcast or SVC layer of a video track.
+ */
 struct  Livekit__VideoLayer
 {
   ProtobufCMessage base;
@@ -708,6 +786,10 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__DATA_PACKET__VALUE__CASE)
 } Livekit__DataPacket__ValueCase;
 
+/*
+ * A message sent over the data channel: user data, chat, RPC, transcription,
+ * DTMF, streams and more, one kind per packet (the `value` oneof).
+ */
 struct  Livekit__DataPacket
 {
   ProtobufCMessage base;
@@ -832,6 +914,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__USER_PACKET___END_TIME__CASE)
 } Livekit__UserPacket__EndTimeCase;
 
+/*
+ * Application data sent to some or all participants.
+ */
 struct  Livekit__UserPacket
 {
   ProtobufCMessage base;
@@ -865,6 +950,9 @@ struct  Livekit__UserPacket
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, {0,NULL}, 0,NULL, 0,NULL, {0,NULL}, LIVEKIT__USER_PACKET___TOPIC__NOT_SET, {0}, LIVEKIT__USER_PACKET___ID__NOT_SET, {0}, LIVEKIT__USER_PACKET___START_TIME__NOT_SET, {0}, LIVEKIT__USER_PACKET___END_TIME__NOT_SET, {0} }
 
 
+/*
+ * A DTMF digit received from or sent to a SIP participant.
+ */
 struct  Livekit__SipDTMF
 {
   ProtobufCMessage base;
@@ -928,6 +1016,9 @@ struct  Livekit__ChatMessage
     , (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, 0, 0, LIVEKIT__CHAT_MESSAGE___EDIT_TIMESTAMP__NOT_SET, {0} }
 
 
+/*
+ * A remote procedure call between participants over the data channel.
+ */
 struct  Livekit__RpcRequest
 {
   ProtobufCMessage base;
@@ -1001,6 +1092,9 @@ struct  Livekit__ParticipantTracks
     , (char *)protobuf_c_empty_string, 0,NULL }
 
 
+/*
+ * Which server (edition, version, region, node) the client is connected to.
+ */
 struct  Livekit__ServerInfo
 {
   ProtobufCMessage base;
@@ -1017,6 +1111,9 @@ struct  Livekit__ServerInfo
     , LIVEKIT__SERVER_INFO__EDITION__Standard, (char *)protobuf_c_empty_string, 0, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * What the client says about itself: SDK, version, OS, browser, device.
+ */
 struct  Livekit__ClientInfo
 {
   ProtobufCMessage base;
@@ -1106,6 +1203,9 @@ struct  Livekit__RTPStats__GapHistogramEntry
     , 0, 0 }
 
 
+/*
+ * RTP statistics of a stream, as servers report them.
+ */
 struct  Livekit__RTPStats
 {
   ProtobufCMessage base;
@@ -1239,6 +1339,9 @@ struct  Livekit__VP8MungerState
     , 0, 0, 0, 0, 0, 0, 0 }
 
 
+/*
+ * A version made of a time and a tie-breaking counter.
+ */
 struct  Livekit__TimedVersion
 {
   ProtobufCMessage base;
@@ -1313,6 +1416,9 @@ struct  Livekit__DataStream__Header
   char *topic;
   char *mime_type;
   Livekit__Encryption__Type encryption_type;
+  /*
+   * Application attributes of the stream (not participant attributes).
+   */
   size_t n_attributes;
   Livekit__DataStream__Header__AttributesEntry **attributes;
   Livekit__DataStream__CompressionType compression;
@@ -1374,6 +1480,9 @@ struct  Livekit__DataStream__Trailer
   ProtobufCMessage base;
   char *stream_id;
   char *reason;
+  /*
+   * Application attributes added at the end of the stream.
+   */
   size_t n_attributes;
   Livekit__DataStream__Trailer__AttributesEntry **attributes;
 };
@@ -1382,6 +1491,9 @@ struct  Livekit__DataStream__Trailer
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL }
 
 
+/*
+ * Chunked byte and text streams over the data channel.
+ */
 struct  Livekit__DataStream
 {
   ProtobufCMessage base;
@@ -1404,6 +1516,9 @@ struct  Livekit__FilterParams
     , 0,NULL, 0,NULL }
 
 
+/*
+ * Where a room sends its webhooks.
+ */
 struct  Livekit__WebhookConfig
 {
   ProtobufCMessage base;

@@ -67,6 +67,9 @@ struct  Livekit__CreateRoomRequest__TagsEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Create a room ahead of time, with its limits and configuration.
+ */
 struct  Livekit__CreateRoomRequest
 {
   ProtobufCMessage base;
@@ -177,6 +180,9 @@ struct  Livekit__ListParticipantsResponse
     , 0,NULL }
 
 
+/*
+ * Names one participant of one room.
+ */
 struct  Livekit__RoomParticipantIdentity
 {
   ProtobufCMessage base;
@@ -232,14 +238,27 @@ struct  Livekit__UpdateParticipantRequest__AttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * The server API's update of a participant: metadata, permission, name and
+ * attributes. Trusted: not bound by can_update_metadata nor by the reserved
+ * namespaces.
+ */
 struct  Livekit__UpdateParticipantRequest
 {
   ProtobufCMessage base;
   char *room;
   char *identity;
   char *metadata;
+  /*
+   * When set, replaces the participant's permissions (including
+   * can_update_metadata).
+   */
   Livekit__ParticipantPermission *permission;
   char *name;
+  /*
+   * A partial map, as in UpdateParticipantMetadata: listed keys are set, an
+   * empty value deletes the key, unlisted keys are kept.
+   */
   size_t n_attributes;
   Livekit__UpdateParticipantRequest__AttributesEntry **attributes;
 };
@@ -279,6 +298,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__SEND_DATA_REQUEST___TOPIC__CASE)
 } Livekit__SendDataRequest__TopicCase;
 
+/*
+ * Send data to participants of a room from the server API.
+ */
 struct  Livekit__SendDataRequest
 {
   ProtobufCMessage base;
@@ -331,6 +353,9 @@ struct  Livekit__RoomConfiguration__TagsEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A room's configuration: timeouts, limits, agents to dispatch, egress.
+ */
 struct  Livekit__RoomConfiguration
 {
   ProtobufCMessage base;
@@ -374,6 +399,9 @@ struct  Livekit__ForwardParticipantResponse
      }
 
 
+/*
+ * Move a participant to another room.
+ */
 struct  Livekit__MoveParticipantRequest
 {
   ProtobufCMessage base;
@@ -395,6 +423,9 @@ struct  Livekit__MoveParticipantResponse
      }
 
 
+/*
+ * Call an RPC method on a participant from the server API.
+ */
 struct  Livekit__PerformRpcRequest
 {
   ProtobufCMessage base;

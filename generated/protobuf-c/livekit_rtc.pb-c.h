@@ -93,6 +93,11 @@ typedef enum _Livekit__LeaveRequest__Action {
   LIVEKIT__LEAVE_REQUEST__ACTION__RECONNECT = 2
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__LEAVE_REQUEST__ACTION)
 } Livekit__LeaveRequest__Action;
+/*
+ * Why a request failed (OK when it did not). For attribute updates:
+ * NOT_ALLOWED when the sender lacks can_update_metadata, LIMIT_EXCEEDED when
+ * the update is too large. libattrs maps each of its errors to one of these.
+ */
 typedef enum _Livekit__RequestResponse__Reason {
   LIVEKIT__REQUEST_RESPONSE__REASON__OK = 0,
   LIVEKIT__REQUEST_RESPONSE__REASON__NOT_FOUND = 1,
@@ -159,6 +164,9 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__SIGNAL_REQUEST__MESSAGE__CASE)
 } Livekit__SignalRequest__MessageCase;
 
+/*
+ * A message from a client to the server on the signal connection.
+ */
 struct  Livekit__SignalRequest
 {
   ProtobufCMessage base;
@@ -177,6 +185,11 @@ struct  Livekit__SignalRequest
     Livekit__SyncState *sync_state;
     Livekit__SimulateScenario *simulate;
     int64_t ping;
+    /*
+     * Change this participant's own name, metadata or attributes. Needs
+     * ParticipantPermission.can_update_metadata. The server answers with a
+     * SignalResponse.request_response carrying the same request_id.
+     */
     Livekit__UpdateParticipantMetadata *update_metadata;
     Livekit__Ping *ping_req;
     Livekit__UpdateLocalAudioTrack *update_audio_track;
@@ -228,15 +241,24 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__SIGNAL_RESPONSE__MESSAGE__CASE)
 } Livekit__SignalResponse__MessageCase;
 
+/*
+ * A message from the server to a client on the signal connection.
+ */
 struct  Livekit__SignalResponse
 {
   ProtobufCMessage base;
   Livekit__SignalResponse__MessageCase message_case;
   union {
+    /*
+     * The first message after connecting: the room, this participant, the others.
+     */
     Livekit__JoinResponse *join;
     Livekit__SessionDescription *answer;
     Livekit__SessionDescription *offer;
     Livekit__TrickleRequest *trickle;
+    /*
+     * Participants that joined, changed or left; each one whole (ParticipantInfo).
+     */
     Livekit__ParticipantUpdate *update;
     Livekit__TrackPublishedResponse *track_published;
     Livekit__LeaveRequest *leave;
@@ -253,6 +275,10 @@ struct  Livekit__SignalResponse
     Livekit__ReconnectResponse *reconnect;
     Livekit__Pong *pong_resp;
     Livekit__SubscriptionResponse *subscription_response;
+    /*
+     * The outcome of a client request that carried a request_id, such as
+     * update_metadata: OK, or a Reason such as NOT_ALLOWED or LIMIT_EXCEEDED.
+     */
     Livekit__RequestResponse *request_response;
     Livekit__TrackSubscribed *track_subscribed;
     Livekit__RoomMovedResponse *room_moved;
@@ -284,6 +310,9 @@ struct  Livekit__SimulcastCodec
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0,NULL, LIVEKIT__VIDEO_LAYER__MODE__MODE_UNUSED }
 
 
+/*
+ * Ask the server to accept a track the client is about to publish.
+ */
 struct  Livekit__AddTrackRequest
 {
   ProtobufCMessage base;
@@ -411,6 +440,9 @@ struct  Livekit__DataTrackSubscriberHandles
     , 0,NULL }
 
 
+/*
+ * An ICE candidate for the publisher or subscriber connection.
+ */
 struct  Livekit__TrickleRequest
 {
   ProtobufCMessage base;
@@ -434,6 +466,10 @@ struct  Livekit__MuteTrackRequest
     , (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * The server's answer to a join: room, own ParticipantInfo, the other
+ * participants, ICE servers and client configuration.
+ */
 struct  Livekit__JoinResponse
 {
   ProtobufCMessage base;
@@ -507,6 +543,9 @@ struct  Livekit__SessionDescription__MidToTrackIdEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * An SDP offer or answer.
+ */
 struct  Livekit__SessionDescription
 {
   ProtobufCMessage base;
@@ -521,6 +560,9 @@ struct  Livekit__SessionDescription
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0, 0,NULL }
 
 
+/*
+ * Participants whose state changed, each as a complete ParticipantInfo.
+ */
 struct  Livekit__ParticipantUpdate
 {
   ProtobufCMessage base;
@@ -655,6 +697,9 @@ struct  Livekit__UpdateLocalVideoTrack
     , (char *)protobuf_c_empty_string, 0, 0 }
 
 
+/*
+ * Leaving, or being told to leave (with a reason and what to do next).
+ */
 struct  Livekit__LeaveRequest
 {
   ProtobufCMessage base;
@@ -691,13 +736,33 @@ struct  Livekit__UpdateParticipantMetadata__AttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A participant's own update of its name, metadata and attributes (sent as
+ * SignalRequest.update_metadata).
+ */
 struct  Livekit__UpdateParticipantMetadata
 {
   ProtobufCMessage base;
+  /*
+   * New metadata; empty leaves it unchanged.
+   */
   char *metadata;
+  /*
+   * New display name; empty leaves it unchanged.
+   */
   char *name;
+  /*
+   * A partial map: each listed key is set to its value, a listed key with an
+   * empty value is deleted, keys not listed stay as they are. The server checks
+   * the size of the update (sum of key and value bytes, 64 KiB by default).
+   * A client should not send an update that changes nothing: the server still
+   * bumps the version and broadcasts.
+   */
   size_t n_attributes;
   Livekit__UpdateParticipantMetadata__AttributesEntry **attributes;
+  /*
+   * Chosen by the client; echoed in the RequestResponse that answers this update.
+   */
   uint32_t request_id;
 };
 #define LIVEKIT__UPDATE_PARTICIPANT_METADATA__INIT \
@@ -872,6 +937,9 @@ struct  Livekit__SubscriptionPermissionUpdate
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string, 0 }
 
 
+/*
+ * Sent when the participant was moved to another room.
+ */
 struct  Livekit__RoomMovedResponse
 {
   ProtobufCMessage base;
@@ -967,6 +1035,9 @@ struct  Livekit__SimulateScenario
     , LIVEKIT__SIMULATE_SCENARIO__SCENARIO__NOT_SET, {0} }
 
 
+/*
+ * Keep-alive with a timestamp; answered by Pong.
+ */
 struct  Livekit__Ping
 {
   ProtobufCMessage base;
@@ -1036,9 +1107,15 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__REQUEST_RESPONSE__REQUEST__CASE)
 } Livekit__RequestResponse__RequestCase;
 
+/*
+ * The server's answer to a client request that carried a request_id.
+ */
 struct  Livekit__RequestResponse
 {
   ProtobufCMessage base;
+  /*
+   * The request_id of the request this answers.
+   */
   uint32_t request_id;
   Livekit__RequestResponse__Reason reason;
   char *message;
@@ -1112,12 +1189,21 @@ struct  Livekit__JoinRequest__ParticipantAttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * The parameters of a join, sent by the client (wrapped in WrappedJoinRequest
+ * when the signal URL carries it).
+ */
 struct  Livekit__JoinRequest
 {
   ProtobufCMessage base;
   Livekit__ClientInfo *client_info;
   Livekit__ConnectionSettings *connection_settings;
   char *metadata;
+  /*
+   * Attributes to join with. They are laid over those of the token's
+   * `attributes` claim (a key present in both takes this value). An empty value
+   * deletes nothing here; the entry is skipped. Needs can_update_metadata.
+   */
   size_t n_participant_attributes;
   Livekit__JoinRequest__ParticipantAttributesEntry **participant_attributes;
   size_t n_add_track_requests;
@@ -1133,6 +1219,9 @@ struct  Livekit__JoinRequest
     , NULL, NULL, (char *)protobuf_c_empty_string, 0,NULL, 0,NULL, NULL, 0, LIVEKIT__RECONNECT_REASON__RR_UNKNOWN, (char *)protobuf_c_empty_string, NULL }
 
 
+/*
+ * A JoinRequest as it travels in the signal URL, optionally compressed.
+ */
 struct  Livekit__WrappedJoinRequest
 {
   ProtobufCMessage base;

@@ -237,6 +237,9 @@ typedef enum _Livekit__SIPCallDirection {
 
 /* --- messages --- */
 
+/*
+ * A SIP status code and its reason phrase.
+ */
 struct  Livekit__SIPStatus
 {
   ProtobufCMessage base;
@@ -418,6 +421,9 @@ struct  Livekit__SIPInboundTrunkInfo__AttributesToHeadersEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * An inbound trunk: which calls LiveKit accepts, and how they map to rooms.
+ */
 struct  Livekit__SIPInboundTrunkInfo
 {
   ProtobufCMessage base;
@@ -435,8 +441,15 @@ struct  Livekit__SIPInboundTrunkInfo
   char *auth_realm;
   size_t n_headers;
   Livekit__SIPInboundTrunkInfo__HeadersEntry **headers;
+  /*
+   * SIP headers of an inbound call to copy into participant attributes
+   * (header name -> attribute name).
+   */
   size_t n_headers_to_attributes;
   Livekit__SIPInboundTrunkInfo__HeadersToAttributesEntry **headers_to_attributes;
+  /*
+   * Participant attributes to send as SIP headers (attribute -> header).
+   */
   size_t n_attributes_to_headers;
   Livekit__SIPInboundTrunkInfo__AttributesToHeadersEntry **attributes_to_headers;
   Livekit__SIPHeaderOptions include_headers;
@@ -591,6 +604,9 @@ struct  Livekit__SIPOutboundTrunkInfo__AttributesToHeadersEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * An outbound trunk: how LiveKit places calls through a SIP provider.
+ */
 struct  Livekit__SIPOutboundTrunkInfo
 {
   ProtobufCMessage base;
@@ -968,6 +984,10 @@ struct  Livekit__SIPDispatchRuleInfo__AttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * A dispatch rule: which room an inbound call goes to, and with which
+ * participant identity, name, metadata and attributes.
+ */
 struct  Livekit__SIPDispatchRuleInfo
 {
   ProtobufCMessage base;
@@ -975,6 +995,9 @@ struct  Livekit__SIPDispatchRuleInfo
   Livekit__SIPDispatchRule *rule;
   size_t n_trunk_ids;
   char **trunk_ids;
+  /*
+   * Leave the caller's phone number (personal data) out of the participant.
+   */
   protobuf_c_boolean hide_phone_number;
   size_t n_inbound_numbers;
   char **inbound_numbers;
@@ -1162,6 +1185,10 @@ typedef enum {
     PROTOBUF_C__FORCE_ENUM_TO_BE_INT_SIZE(LIVEKIT__CREATE_SIPPARTICIPANT_REQUEST___DESTINATION__CASE)
 } Livekit__CreateSIPParticipantRequest__DestinationCase;
 
+/*
+ * Dial out: call a phone number through an outbound trunk and bring the callee
+ * into a room as a SIP participant.
+ */
 struct  Livekit__CreateSIPParticipantRequest
 {
   ProtobufCMessage base;
@@ -1177,11 +1204,19 @@ struct  Livekit__CreateSIPParticipantRequest
   char *participant_identity;
   char *participant_name;
   char *participant_metadata;
+  /*
+   * Attributes the SIP participant starts with, next to the reserved `sip.*`
+   * ones the SIP service sets itself.
+   */
   size_t n_participant_attributes;
   Livekit__CreateSIPParticipantRequest__ParticipantAttributesEntry **participant_attributes;
   char *dtmf;
   protobuf_c_boolean play_ringtone;
   protobuf_c_boolean play_dialtone;
+  /*
+   * Leave the phone numbers (`sip.phoneNumber`, `sip.trunkPhoneNumber`, personal
+   * data) out of the participant's attributes and identity.
+   */
   protobuf_c_boolean hide_phone_number;
   size_t n_headers;
   Livekit__CreateSIPParticipantRequest__HeadersEntry **headers;
@@ -1230,6 +1265,9 @@ struct  Livekit__TransferSIPParticipantRequest__HeadersEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * Transfer a SIP participant's call elsewhere (SIP REFER).
+ */
 struct  Livekit__TransferSIPParticipantRequest
 {
   ProtobufCMessage base;
@@ -1282,6 +1320,9 @@ struct  Livekit__SIPCallInfo__ParticipantAttributesEntry
     , (char *)protobuf_c_empty_string, (char *)protobuf_c_empty_string }
 
 
+/*
+ * The record of one SIP call (both directions).
+ */
 struct  Livekit__SIPCallInfo
 {
   ProtobufCMessage base;

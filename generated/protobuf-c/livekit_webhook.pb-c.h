@@ -29,6 +29,11 @@ typedef struct Livekit__WebhookEvent Livekit__WebhookEvent;
 
 /* --- messages --- */
 
+/*
+ * One event: `event` names it (room_started, participant_joined,
+ * participant_attributes_changed, track_published, ...), the other fields
+ * carry the objects it concerns.
+ */
 struct  Livekit__WebhookEvent
 {
   ProtobufCMessage base;
@@ -39,6 +44,9 @@ struct  Livekit__WebhookEvent
   Livekit__IngressInfo *ingress_info;
   Livekit__TrackInfo *track;
   Livekit__Job *job;
+  /*
+   * Unique id of the event.
+   */
   char *id;
   int64_t created_at;
   int32_t num_dropped;
