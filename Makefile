@@ -134,9 +134,17 @@ LIBS_ALL := $(LIBLKPROTO_A) $(LIBLKPROTO_SO) $(LIBLKPROTO_NANOPB_A) $(LIBLKATTRS
 ## all: build every library and tool
 all: $(STAMP_SETUP) $(LIBS_ALL)
 
+# Fragments: each adds its targets, and its test targets to CHECKS.
+CHECKS :=
 -include tools/tools.mk
--include tests/tests.mk
+-include tools/lkproto/lkproto.mk
 -include libattrs/libattrs.mk
+-include tests/tests.mk
+
+##@ Tests
+## check: run every test suite (generated code, schema, unit, interop, tools); ends with "check: N passed, M failed"
+check: $(STAMP_SETUP)
+	@MAKE="$(MAKE)" bash tests/run-suites.sh check-generated check-schema check-unit $(INTEROP_CHECKS) $(CHECKS)
 
 ## help: list the documented targets
 help:
@@ -149,4 +157,4 @@ clean:
 print-version:
 	@echo $(VERSION)
 
-.PHONY: all setup generate check-generated help clean print-version
+.PHONY: all setup generate check check-generated help clean print-version

@@ -11,7 +11,7 @@ $(TESTBIN)/test_%: tests/unit/test_%.c $(LIBLKATTRS_A) $(wildcard tests/unit/*.h
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) $(BASE_CFLAGS) $< -o $@ $(LIBLKATTRS_A) -lcmocka $(SANITIZE) $(LDFLAGS)
 
-##@ Tests
+
 ## check-unit: run the cmocka unit tests of libattrs
 check-unit: $(STAMP_SETUP) $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -37,8 +37,4 @@ check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
 
 -include tests/interop/interop.mk
 
-## check: run every test (generated code freshness, schema, unit, interop)
-check: check-generated check-schema check-unit $(INTEROP_CHECKS)
-	@echo "check: all test suites passed"
-
-.PHONY: check check-schema
+.PHONY: check-schema
