@@ -8,7 +8,7 @@
 #error Regenerate this file with the current version of nanopb generator.
 #endif
 
-PB_BIND(livekit_Job, livekit_Job, 2)
+PB_BIND(livekit_Job, livekit_Job, 4)
 
 
 PB_BIND(livekit_Job_AttributesEntry, livekit_Job_AttributesEntry, AUTO)
@@ -17,13 +17,13 @@ PB_BIND(livekit_Job_AttributesEntry, livekit_Job_AttributesEntry, AUTO)
 PB_BIND(livekit_JobState, livekit_JobState, AUTO)
 
 
-PB_BIND(livekit_WorkerMessage, livekit_WorkerMessage, 2)
+PB_BIND(livekit_WorkerMessage, livekit_WorkerMessage, 4)
 
 
-PB_BIND(livekit_ServerMessage, livekit_ServerMessage, 2)
+PB_BIND(livekit_ServerMessage, livekit_ServerMessage, 4)
 
 
-PB_BIND(livekit_SimulateJobRequest, livekit_SimulateJobRequest, 2)
+PB_BIND(livekit_SimulateJobRequest, livekit_SimulateJobRequest, 4)
 
 
 PB_BIND(livekit_WorkerPing, livekit_WorkerPing, AUTO)
@@ -41,7 +41,7 @@ PB_BIND(livekit_RegisterWorkerResponse, livekit_RegisterWorkerResponse, AUTO)
 PB_BIND(livekit_MigrateJobRequest, livekit_MigrateJobRequest, AUTO)
 
 
-PB_BIND(livekit_AvailabilityRequest, livekit_AvailabilityRequest, 2)
+PB_BIND(livekit_AvailabilityRequest, livekit_AvailabilityRequest, 4)
 
 
 PB_BIND(livekit_AvailabilityResponse, livekit_AvailabilityResponse, AUTO)
@@ -56,7 +56,7 @@ PB_BIND(livekit_UpdateJobStatus, livekit_UpdateJobStatus, AUTO)
 PB_BIND(livekit_UpdateWorkerStatus, livekit_UpdateWorkerStatus, AUTO)
 
 
-PB_BIND(livekit_JobAssignment, livekit_JobAssignment, 2)
+PB_BIND(livekit_JobAssignment, livekit_JobAssignment, 4)
 
 
 PB_BIND(livekit_JobTermination, livekit_JobTermination, AUTO)

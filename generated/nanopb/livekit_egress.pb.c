@@ -26,13 +26,13 @@ PB_BIND(livekit_ParticipantVideo, livekit_ParticipantVideo, AUTO)
 PB_BIND(livekit_AudioConfig, livekit_AudioConfig, AUTO)
 
 
-PB_BIND(livekit_AudioRoute, livekit_AudioRoute, AUTO)
+PB_BIND(livekit_AudioRoute, livekit_AudioRoute, 2)
 
 
 PB_BIND(livekit_DataConfig, livekit_DataConfig, AUTO)
 
 
-PB_BIND(livekit_DataSelector, livekit_DataSelector, AUTO)
+PB_BIND(livekit_DataSelector, livekit_DataSelector, 2)
 
 
 PB_BIND(livekit_EncodingOptions, livekit_EncodingOptions, AUTO)

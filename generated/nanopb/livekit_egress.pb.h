@@ -116,7 +116,7 @@ typedef struct _livekit_AudioConfig {
 typedef struct _livekit_MediaSource {
     pb_size_t which_video;
     union {
-        pb_callback_t video_track_id;
+        char video_track_id[64];
         livekit_ParticipantVideo participant_video;
     } video;
     bool has_audio;
@@ -126,8 +126,8 @@ typedef struct _livekit_MediaSource {
 typedef struct _livekit_AudioRoute {
     pb_size_t which_match;
     union {
-        pb_callback_t track_id;
-        pb_callback_t participant_identity;
+        char track_id[64];
+        char participant_identity[256];
         livekit_ParticipantInfo_Kind participant_kind;
     } match;
     livekit_AudioChannel channel;
@@ -141,8 +141,8 @@ typedef struct _livekit_DataConfig {
 typedef struct _livekit_DataSelector {
     pb_size_t which_match;
     union {
-        pb_callback_t track_id;
-        pb_callback_t participant_identity;
+        char track_id[64];
+        char participant_identity[256];
     } match;
 } livekit_DataSelector;
 
@@ -431,7 +431,7 @@ typedef struct _livekit_TrackEgressRequest {
     pb_size_t which_output;
     union {
         livekit_DirectFileOutput file;
-        pb_callback_t websocket_url;
+        char websocket_url[1024];
     } output;
     pb_callback_t webhooks;
 } livekit_TrackEgressRequest;
@@ -692,12 +692,12 @@ extern "C" {
 #define livekit_StartEgressRequest_init_default  {{{NULL}, NULL}, 0, {livekit_TemplateSource_init_default}, 0, {_livekit_EncodingOptionsPreset_MIN}, {{NULL}, NULL}, false, livekit_StorageConfig_init_default, {{NULL}, NULL}}
 #define livekit_TemplateSource_init_default      {{{NULL}, NULL}, 0, 0, {{NULL}, NULL}}
 #define livekit_WebSource_init_default           {{{NULL}, NULL}, 0, 0, 0}
-#define livekit_MediaSource_init_default         {0, {{{NULL}, NULL}}, false, livekit_AudioConfig_init_default}
+#define livekit_MediaSource_init_default         {0, {""}, false, livekit_AudioConfig_init_default}
 #define livekit_ParticipantVideo_init_default    {{{NULL}, NULL}, 0}
 #define livekit_AudioConfig_init_default         {0, {{NULL}, NULL}}
-#define livekit_AudioRoute_init_default          {0, {{{NULL}, NULL}}, _livekit_AudioChannel_MIN}
+#define livekit_AudioRoute_init_default          {0, {""}, _livekit_AudioChannel_MIN}
 #define livekit_DataConfig_init_default          {0, {{NULL}, NULL}}
-#define livekit_DataSelector_init_default        {0, {{{NULL}, NULL}}}
+#define livekit_DataSelector_init_default        {0, {""}}
 #define livekit_EncodingOptions_init_default     {0, 0, 0, 0, _livekit_AudioCodec_MIN, 0, 0, _livekit_VideoCodec_MIN, 0, 0, 0, 0}
 #define livekit_Output_init_default              {0, {livekit_FileOutput_init_default}, false, livekit_StorageConfig_init_default}
 #define livekit_FileOutput_init_default          {_livekit_EncodedFileType_MIN, {{NULL}, NULL}, 0}
@@ -735,12 +735,12 @@ extern "C" {
 #define livekit_StartEgressRequest_init_zero     {{{NULL}, NULL}, 0, {livekit_TemplateSource_init_zero}, 0, {_livekit_EncodingOptionsPreset_MIN}, {{NULL}, NULL}, false, livekit_StorageConfig_init_zero, {{NULL}, NULL}}
 #define livekit_TemplateSource_init_zero         {{{NULL}, NULL}, 0, 0, {{NULL}, NULL}}
 #define livekit_WebSource_init_zero              {{{NULL}, NULL}, 0, 0, 0}
-#define livekit_MediaSource_init_zero            {0, {{{NULL}, NULL}}, false, livekit_AudioConfig_init_zero}
+#define livekit_MediaSource_init_zero            {0, {""}, false, livekit_AudioConfig_init_zero}
 #define livekit_ParticipantVideo_init_zero       {{{NULL}, NULL}, 0}
 #define livekit_AudioConfig_init_zero            {0, {{NULL}, NULL}}
-#define livekit_AudioRoute_init_zero             {0, {{{NULL}, NULL}}, _livekit_AudioChannel_MIN}
+#define livekit_AudioRoute_init_zero             {0, {""}, _livekit_AudioChannel_MIN}
 #define livekit_DataConfig_init_zero             {0, {{NULL}, NULL}}
-#define livekit_DataSelector_init_zero           {0, {{{NULL}, NULL}}}
+#define livekit_DataSelector_init_zero           {0, {""}}
 #define livekit_EncodingOptions_init_zero        {0, 0, 0, 0, _livekit_AudioCodec_MIN, 0, 0, _livekit_VideoCodec_MIN, 0, 0, 0, 0}
 #define livekit_Output_init_zero                 {0, {livekit_FileOutput_init_zero}, false, livekit_StorageConfig_init_zero}
 #define livekit_FileOutput_init_zero             {_livekit_EncodedFileType_MIN, {{NULL}, NULL}, 0}
@@ -1085,10 +1085,10 @@ X(a, STATIC,   SINGULAR, BOOL,     await_start_signal,   4)
 #define livekit_WebSource_DEFAULT NULL
 
 #define livekit_MediaSource_FIELDLIST(X, a) \
-X(a, CALLBACK, ONEOF,    STRING,   (video,video_track_id,video.video_track_id),   1) \
+X(a, STATIC,   ONEOF,    STRING,   (video,video_track_id,video.video_track_id),   1) \
 X(a, STATIC,   ONEOF,    MESSAGE,  (video,participant_video,video.participant_video),   2) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  audio,             3)
-#define livekit_MediaSource_CALLBACK pb_default_field_callback
+#define livekit_MediaSource_CALLBACK NULL
 #define livekit_MediaSource_DEFAULT NULL
 #define livekit_MediaSource_video_participant_video_MSGTYPE livekit_ParticipantVideo
 #define livekit_MediaSource_audio_MSGTYPE livekit_AudioConfig
@@ -1107,11 +1107,11 @@ X(a, CALLBACK, REPEATED, MESSAGE,  routes,            2)
 #define livekit_AudioConfig_routes_MSGTYPE livekit_AudioRoute
 
 #define livekit_AudioRoute_FIELDLIST(X, a) \
-X(a, CALLBACK, ONEOF,    STRING,   (match,track_id,match.track_id),   1) \
-X(a, CALLBACK, ONEOF,    STRING,   (match,participant_identity,match.participant_identity),   2) \
+X(a, STATIC,   ONEOF,    STRING,   (match,track_id,match.track_id),   1) \
+X(a, STATIC,   ONEOF,    STRING,   (match,participant_identity,match.participant_identity),   2) \
 X(a, STATIC,   ONEOF,    UENUM,    (match,participant_kind,match.participant_kind),   3) \
 X(a, STATIC,   SINGULAR, UENUM,    channel,           4)
-#define livekit_AudioRoute_CALLBACK pb_default_field_callback
+#define livekit_AudioRoute_CALLBACK NULL
 #define livekit_AudioRoute_DEFAULT NULL
 
 #define livekit_DataConfig_FIELDLIST(X, a) \
@@ -1122,9 +1122,9 @@ X(a, CALLBACK, REPEATED, MESSAGE,  selectors,         2)
 #define livekit_DataConfig_selectors_MSGTYPE livekit_DataSelector
 
 #define livekit_DataSelector_FIELDLIST(X, a) \
-X(a, CALLBACK, ONEOF,    STRING,   (match,track_id,match.track_id),   1) \
-X(a, CALLBACK, ONEOF,    STRING,   (match,participant_identity,match.participant_identity),   2)
-#define livekit_DataSelector_CALLBACK pb_default_field_callback
+X(a, STATIC,   ONEOF,    STRING,   (match,track_id,match.track_id),   1) \
+X(a, STATIC,   ONEOF,    STRING,   (match,participant_identity,match.participant_identity),   2)
+#define livekit_DataSelector_CALLBACK NULL
 #define livekit_DataSelector_DEFAULT NULL
 
 #define livekit_EncodingOptions_FIELDLIST(X, a) \
@@ -1540,7 +1540,7 @@ X(a, CALLBACK, REPEATED, MESSAGE,  webhooks,         15)
 X(a, CALLBACK, SINGULAR, STRING,   room_name,         1) \
 X(a, CALLBACK, SINGULAR, STRING,   track_id,          2) \
 X(a, STATIC,   ONEOF,    MESSAGE,  (output,file,output.file),   3) \
-X(a, CALLBACK, ONEOF,    STRING,   (output,websocket_url,output.websocket_url),   4) \
+X(a, STATIC,   ONEOF,    STRING,   (output,websocket_url,output.websocket_url),   4) \
 X(a, CALLBACK, REPEATED, MESSAGE,  webhooks,          5)
 #define livekit_TrackEgressRequest_CALLBACK pb_default_field_callback
 #define livekit_TrackEgressRequest_DEFAULT NULL
@@ -1691,9 +1691,7 @@ extern const pb_msgdesc_t livekit_StreamInfoList_msg;
 /* livekit_MediaSource_size depends on runtime parameters */
 /* livekit_ParticipantVideo_size depends on runtime parameters */
 /* livekit_AudioConfig_size depends on runtime parameters */
-/* livekit_AudioRoute_size depends on runtime parameters */
 /* livekit_DataConfig_size depends on runtime parameters */
-/* livekit_DataSelector_size depends on runtime parameters */
 /* livekit_Output_size depends on runtime parameters */
 /* livekit_FileOutput_size depends on runtime parameters */
 /* livekit_StreamOutput_size depends on runtime parameters */
@@ -1727,6 +1725,8 @@ extern const pb_msgdesc_t livekit_StreamInfoList_msg;
 /* livekit_UpdateLayoutRequest_size depends on runtime parameters */
 /* livekit_UpdateStreamRequest_size depends on runtime parameters */
 /* livekit_StreamInfoList_size depends on runtime parameters */
+#define livekit_AudioRoute_size                  260
+#define livekit_DataSelector_size                258
 #define livekit_EncodingOptions_size             112
 
 #ifdef __cplusplus

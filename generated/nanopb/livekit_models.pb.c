@@ -17,10 +17,10 @@ PB_BIND(livekit_TokenPagination, livekit_TokenPagination, AUTO)
 PB_BIND(livekit_ListUpdate, livekit_ListUpdate, AUTO)
 
 
-PB_BIND(livekit_Room, livekit_Room, AUTO)
+PB_BIND(livekit_Room, livekit_Room, 2)
 
 
-PB_BIND(livekit_Codec, livekit_Codec, AUTO)
+PB_BIND(livekit_Codec, livekit_Codec, 2)
 
 
 PB_BIND(livekit_PlayoutDelay, livekit_PlayoutDelay, AUTO)
@@ -38,13 +38,13 @@ PB_BIND(livekit_ParticipantInfo_AttributesEntry, livekit_ParticipantInfo_Attribu
 PB_BIND(livekit_Encryption, livekit_Encryption, AUTO)
 
 
-PB_BIND(livekit_SimulcastCodecInfo, livekit_SimulcastCodecInfo, AUTO)
+PB_BIND(livekit_SimulcastCodecInfo, livekit_SimulcastCodecInfo, 2)
 
 
-PB_BIND(livekit_TrackInfo, livekit_TrackInfo, AUTO)
+PB_BIND(livekit_TrackInfo, livekit_TrackInfo, 2)
 
 
-PB_BIND(livekit_DataTrackInfo, livekit_DataTrackInfo, AUTO)
+PB_BIND(livekit_DataTrackInfo, livekit_DataTrackInfo, 2)
 
 
 PB_BIND(livekit_DataTrackFrameEncoding, livekit_DataTrackFrameEncoding, AUTO)
@@ -62,22 +62,22 @@ PB_BIND(livekit_DataTrackExtensionParticipantSid, livekit_DataTrackExtensionPart
 PB_BIND(livekit_DataTrackSubscriptionOptions, livekit_DataTrackSubscriptionOptions, AUTO)
 
 
-PB_BIND(livekit_DataBlobKey, livekit_DataBlobKey, AUTO)
+PB_BIND(livekit_DataBlobKey, livekit_DataBlobKey, 2)
 
 
-PB_BIND(livekit_DataBlob, livekit_DataBlob, AUTO)
+PB_BIND(livekit_DataBlob, livekit_DataBlob, 2)
 
 
 PB_BIND(livekit_VideoLayer, livekit_VideoLayer, AUTO)
 
 
-PB_BIND(livekit_DataPacket, livekit_DataPacket, 2)
+PB_BIND(livekit_DataPacket, livekit_DataPacket, 4)
 
 
 PB_BIND(livekit_EncryptedPacket, livekit_EncryptedPacket, AUTO)
 
 
-PB_BIND(livekit_EncryptedPacketPayload, livekit_EncryptedPacketPayload, AUTO)
+PB_BIND(livekit_EncryptedPacketPayload, livekit_EncryptedPacketPayload, 4)
 
 
 PB_BIND(livekit_ActiveSpeakerUpdate, livekit_ActiveSpeakerUpdate, AUTO)
@@ -107,7 +107,7 @@ PB_BIND(livekit_RpcRequest, livekit_RpcRequest, AUTO)
 PB_BIND(livekit_RpcAck, livekit_RpcAck, AUTO)
 
 
-PB_BIND(livekit_RpcResponse, livekit_RpcResponse, AUTO)
+PB_BIND(livekit_RpcResponse, livekit_RpcResponse, 4)
 
 
 PB_BIND(livekit_RpcError, livekit_RpcError, AUTO)
@@ -122,13 +122,13 @@ PB_BIND(livekit_ServerInfo, livekit_ServerInfo, AUTO)
 PB_BIND(livekit_ClientInfo, livekit_ClientInfo, AUTO)
 
 
-PB_BIND(livekit_ClientConfiguration, livekit_ClientConfiguration, AUTO)
+PB_BIND(livekit_ClientConfiguration, livekit_ClientConfiguration, 4)
 
 
 PB_BIND(livekit_VideoConfiguration, livekit_VideoConfiguration, AUTO)
 
 
-PB_BIND(livekit_DisabledCodecs, livekit_DisabledCodecs, AUTO)
+PB_BIND(livekit_DisabledCodecs, livekit_DisabledCodecs, 2)
 
 
 PB_BIND(livekit_RTPDrift, livekit_RTPDrift, AUTO)

@@ -269,8 +269,8 @@ typedef struct _livekit_ListUpdate {
 
 /* A media codec by MIME type, with its fmtp line. */
 typedef struct _livekit_Codec {
-    pb_callback_t mime;
-    pb_callback_t fmtp_line;
+    char mime[64];
+    char fmtp_line[256];
 } livekit_Codec;
 
 typedef struct _livekit_PlayoutDelay {
@@ -288,7 +288,8 @@ typedef struct _livekit_ParticipantPermission {
     /* Hidden participants are not announced to the others. */
     bool hidden;
     bool recorder;
-    pb_callback_t can_publish_sources;
+    pb_size_t can_publish_sources_count;
+    livekit_TrackSource can_publish_sources[8];
     /* May the participant change its own name, metadata and attributes (token
  grant `canUpdateOwnMetadata`)? Without it the server refuses an
  UpdateParticipantMetadata with RequestResponse.Reason NOT_ALLOWED, and
@@ -301,29 +302,72 @@ typedef struct _livekit_ParticipantPermission {
     bool can_manage_agent_session;
 } livekit_ParticipantPermission;
 
+typedef struct _livekit_ParticipantInfo_AttributesEntry {
+    pb_callback_t key;
+    pb_callback_t value;
+} livekit_ParticipantInfo_AttributesEntry;
+
+typedef struct _livekit_Encryption {
+    char dummy_field;
+} livekit_Encryption;
+
+typedef struct _livekit_DataTrackFrameEncoding {
+    pb_size_t which_value;
+    union {
+        livekit_DataTrackFrameEncoding_WellKnownFrameEncoding well_known;
+        char custom[64];
+    } value;
+} livekit_DataTrackFrameEncoding;
+
+typedef struct _livekit_DataTrackSchemaEncoding {
+    pb_size_t which_value;
+    union {
+        livekit_DataTrackSchemaEncoding_WellKnownSchemaEncoding well_known;
+        char custom[64];
+    } value;
+} livekit_DataTrackSchemaEncoding;
+
+typedef struct _livekit_DataTrackSchemaId {
+    char name[128];
+    bool has_encoding;
+    livekit_DataTrackSchemaEncoding encoding;
+} livekit_DataTrackSchemaId;
+
+/* A published data track. */
+typedef struct _livekit_DataTrackInfo {
+    uint32_t pub_handle;
+    char sid[64];
+    char name[128];
+    livekit_Encryption_Type encryption;
+    bool has_frame_encoding;
+    livekit_DataTrackFrameEncoding frame_encoding;
+    bool has_schema;
+    livekit_DataTrackSchemaId schema;
+} livekit_DataTrackInfo;
+
 /* Everything the server tells the room about one participant. It is always
  sent whole (in JoinResponse, ParticipantUpdate, webhooks and the server API):
  receivers find what changed by comparing with the copy they hold, and keep
  the copy with the higher `version`. */
 typedef struct _livekit_ParticipantInfo {
     /* Server-assigned participant id (`PA_...`). */
-    pb_callback_t sid;
+    char sid[64];
     /* The participant's identity from its access token (`sub`): unique in the room. */
-    pb_callback_t identity;
+    char identity[256];
     livekit_ParticipantInfo_State state;
     pb_callback_t tracks;
     /* Free-form application data (often JSON), set like the attributes but as a
  single string. */
     pb_callback_t metadata;
     int64_t joined_at;
-    pb_callback_t name;
+    char name[256];
     /* Increases every time the server changes this participant (for example after
  any accepted, non-empty attribute update, even one that changes nothing).
  A receiver ignores a ParticipantInfo older than the one it has. */
     uint32_t version;
     bool has_permission;
     livekit_ParticipantPermission permission;
-    pb_callback_t region;
+    char region[64];
     bool is_publisher;
     /* Standard client, ingress, egress, SIP, agent, connector or bridge. */
     livekit_ParticipantInfo_Kind kind;
@@ -338,63 +382,14 @@ typedef struct _livekit_ParticipantInfo {
     pb_callback_t attributes;
     livekit_DisconnectReason disconnect_reason;
     int64_t joined_at_ms;
-    pb_callback_t kind_details;
-    pb_callback_t data_tracks;
+    pb_size_t kind_details_count;
+    livekit_ParticipantInfo_KindDetail kind_details[8];
+    pb_size_t data_tracks_count;
+    livekit_DataTrackInfo data_tracks[4];
     int32_t client_protocol;
-    pb_callback_t capabilities;
+    pb_size_t capabilities_count;
+    livekit_ClientInfo_Capability capabilities[8];
 } livekit_ParticipantInfo;
-
-typedef struct _livekit_ParticipantInfo_AttributesEntry {
-    pb_callback_t key;
-    pb_callback_t value;
-} livekit_ParticipantInfo_AttributesEntry;
-
-typedef struct _livekit_Encryption {
-    char dummy_field;
-} livekit_Encryption;
-
-typedef struct _livekit_SimulcastCodecInfo {
-    pb_callback_t mime_type;
-    pb_callback_t mid;
-    pb_callback_t cid;
-    pb_callback_t layers;
-    livekit_VideoLayer_Mode video_layer_mode;
-    pb_callback_t sdp_cid;
-} livekit_SimulcastCodecInfo;
-
-typedef struct _livekit_DataTrackFrameEncoding {
-    pb_size_t which_value;
-    union {
-        livekit_DataTrackFrameEncoding_WellKnownFrameEncoding well_known;
-        pb_callback_t custom;
-    } value;
-} livekit_DataTrackFrameEncoding;
-
-typedef struct _livekit_DataTrackSchemaEncoding {
-    pb_size_t which_value;
-    union {
-        livekit_DataTrackSchemaEncoding_WellKnownSchemaEncoding well_known;
-        pb_callback_t custom;
-    } value;
-} livekit_DataTrackSchemaEncoding;
-
-typedef struct _livekit_DataTrackSchemaId {
-    pb_callback_t name;
-    bool has_encoding;
-    livekit_DataTrackSchemaEncoding encoding;
-} livekit_DataTrackSchemaId;
-
-/* A published data track. */
-typedef struct _livekit_DataTrackInfo {
-    uint32_t pub_handle;
-    pb_callback_t sid;
-    pb_callback_t name;
-    livekit_Encryption_Type encryption;
-    bool has_frame_encoding;
-    livekit_DataTrackFrameEncoding frame_encoding;
-    bool has_schema;
-    livekit_DataTrackSchemaId schema;
-} livekit_DataTrackInfo;
 
 typedef struct _livekit_DataTrackExtensionParticipantSid {
     livekit_DataTrackExtensionID id;
@@ -409,7 +404,7 @@ typedef struct _livekit_DataTrackSubscriptionOptions {
 typedef struct _livekit_DataBlobKey {
     pb_size_t which_key;
     union {
-        pb_callback_t generic;
+        char generic[256];
         livekit_DataTrackSchemaId schema_id;
     } key;
 } livekit_DataBlobKey;
@@ -428,9 +423,19 @@ typedef struct _livekit_VideoLayer {
     uint32_t bitrate;
     uint32_t ssrc;
     int32_t spatial_layer;
-    pb_callback_t rid;
+    char rid[16];
     uint32_t repair_ssrc;
 } livekit_VideoLayer;
+
+typedef struct _livekit_SimulcastCodecInfo {
+    char mime_type[64];
+    char mid[32];
+    char cid[64];
+    pb_size_t layers_count;
+    livekit_VideoLayer layers[4];
+    livekit_VideoLayer_Mode video_layer_mode;
+    char sdp_cid[64];
+} livekit_SimulcastCodecInfo;
 
 typedef struct _livekit_EncryptedPacket {
     livekit_Encryption_Type encryption_type;
@@ -444,7 +449,7 @@ typedef struct _livekit_ActiveSpeakerUpdate {
 } livekit_ActiveSpeakerUpdate;
 
 typedef struct _livekit_SpeakerInfo {
-    pb_callback_t sid;
+    char sid[64];
     float level;
     bool active;
 } livekit_SpeakerInfo;
@@ -516,28 +521,29 @@ typedef struct _livekit_RpcError {
     pb_callback_t data;
 } livekit_RpcError;
 
+typedef PB_BYTES_ARRAY_T(15360) livekit_RpcResponse_compressed_payload_t;
 typedef struct _livekit_RpcResponse {
     pb_callback_t request_id;
     pb_size_t which_value;
     union {
-        pb_callback_t payload;
+        char payload[15361];
         livekit_RpcError error;
-        pb_callback_t compressed_payload;
+        livekit_RpcResponse_compressed_payload_t compressed_payload;
     } value;
 } livekit_RpcResponse;
 
 typedef struct _livekit_ParticipantTracks {
-    pb_callback_t participant_sid;
+    char participant_sid[64];
     pb_callback_t track_sids;
 } livekit_ParticipantTracks;
 
 /* Which server (edition, version, region, node) the client is connected to. */
 typedef struct _livekit_ServerInfo {
     livekit_ServerInfo_Edition edition;
-    pb_callback_t version;
+    char version[32];
     int32_t protocol;
-    pb_callback_t region;
-    pb_callback_t node_id;
+    char region[64];
+    char node_id[64];
     pb_callback_t debug_info;
     int32_t agent_protocol;
 } livekit_ServerInfo;
@@ -564,8 +570,10 @@ typedef struct _livekit_VideoConfiguration {
 } livekit_VideoConfiguration;
 
 typedef struct _livekit_DisabledCodecs {
-    pb_callback_t codecs;
-    pb_callback_t publish;
+    pb_size_t codecs_count;
+    livekit_Codec codecs[12];
+    pb_size_t publish_count;
+    livekit_Codec publish[12];
 } livekit_DisabledCodecs;
 
 typedef struct _livekit_ClientConfiguration {
@@ -713,13 +721,14 @@ typedef struct _livekit_TimedVersion {
 
 /* A room as the server describes it: identity, limits, timestamps, metadata and state. */
 typedef struct _livekit_Room {
-    pb_callback_t sid;
-    pb_callback_t name;
+    char sid[64];
+    char name[256];
     uint32_t empty_timeout;
     uint32_t max_participants;
     int64_t creation_time;
-    pb_callback_t turn_password;
-    pb_callback_t enabled_codecs;
+    char turn_password[128];
+    pb_size_t enabled_codecs_count;
+    livekit_Codec enabled_codecs[12];
     pb_callback_t metadata;
     uint32_t num_participants;
     bool active_recording;
@@ -732,28 +741,32 @@ typedef struct _livekit_Room {
 
 /* A published media track and its properties (type, source, layers, codecs). */
 typedef struct _livekit_TrackInfo {
-    pb_callback_t sid;
+    char sid[64];
     livekit_TrackType type;
-    pb_callback_t name;
+    char name[128];
     bool muted;
     uint32_t width;
     uint32_t height;
     bool simulcast;
     bool disable_dtx;
     livekit_TrackSource source;
-    pb_callback_t layers;
-    pb_callback_t mime_type;
-    pb_callback_t mid;
-    pb_callback_t codecs;
+    pb_size_t layers_count;
+    livekit_VideoLayer layers[4];
+    char mime_type[64];
+    char mid[32];
+    pb_size_t codecs_count;
+    livekit_SimulcastCodecInfo codecs[3];
     bool stereo;
     bool disable_red;
     livekit_Encryption_Type encryption;
-    pb_callback_t stream;
+    char stream[128];
     bool has_version;
     livekit_TimedVersion version;
-    pb_callback_t audio_features;
+    pb_size_t audio_features_count;
+    livekit_AudioTrackFeature audio_features[10];
     livekit_BackupCodecPolicy backup_codec_policy;
-    pb_callback_t packet_trailer_features;
+    pb_size_t packet_trailer_features_count;
+    livekit_PacketTrailerFeature packet_trailer_features[6];
 } livekit_TrackInfo;
 
 /* Chunked byte and text streams over the data channel. */
@@ -871,7 +884,7 @@ typedef struct _livekit_WebhookConfig {
 } livekit_WebhookConfig;
 
 typedef struct _livekit_SubscribedAudioCodec {
-    pb_callback_t codec;
+    char codec[64];
     bool enabled;
 } livekit_SubscribedAudioCodec;
 
@@ -1091,29 +1104,29 @@ extern "C" {
 #define livekit_Pagination_init_default          {{{NULL}, NULL}, 0}
 #define livekit_TokenPagination_init_default     {{{NULL}, NULL}}
 #define livekit_ListUpdate_init_default          {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_Room_init_default                {{{NULL}, NULL}, {{NULL}, NULL}, 0, 0, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, 0, false, livekit_TimedVersion_init_default, 0, 0}
-#define livekit_Codec_init_default               {{{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_Room_init_default                {"", "", 0, 0, 0, "", 0, {livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default}, {{NULL}, NULL}, 0, 0, 0, false, livekit_TimedVersion_init_default, 0, 0}
+#define livekit_Codec_init_default               {"", ""}
 #define livekit_PlayoutDelay_init_default        {0, 0, 0}
-#define livekit_ParticipantPermission_init_default {0, 0, 0, 0, 0, {{NULL}, NULL}, 0, 0, 0, 0}
-#define livekit_ParticipantInfo_init_default     {{{NULL}, NULL}, {{NULL}, NULL}, _livekit_ParticipantInfo_State_MIN, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}, 0, false, livekit_ParticipantPermission_init_default, {{NULL}, NULL}, 0, _livekit_ParticipantInfo_Kind_MIN, {{NULL}, NULL}, _livekit_DisconnectReason_MIN, 0, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
+#define livekit_ParticipantPermission_init_default {0, 0, 0, 0, 0, 0, {_livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN}, 0, 0, 0, 0}
+#define livekit_ParticipantInfo_init_default     {"", "", _livekit_ParticipantInfo_State_MIN, {{NULL}, NULL}, {{NULL}, NULL}, 0, "", 0, false, livekit_ParticipantPermission_init_default, "", 0, _livekit_ParticipantInfo_Kind_MIN, {{NULL}, NULL}, _livekit_DisconnectReason_MIN, 0, 0, {_livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN}, 0, {livekit_DataTrackInfo_init_default, livekit_DataTrackInfo_init_default, livekit_DataTrackInfo_init_default, livekit_DataTrackInfo_init_default}, 0, 0, {_livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN}}
 #define livekit_ParticipantInfo_AttributesEntry_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_Encryption_init_default          {0}
-#define livekit_SimulcastCodecInfo_init_default  {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, _livekit_VideoLayer_Mode_MIN, {{NULL}, NULL}}
-#define livekit_TrackInfo_init_default           {{{NULL}, NULL}, _livekit_TrackType_MIN, {{NULL}, NULL}, 0, 0, 0, 0, 0, _livekit_TrackSource_MIN, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, _livekit_Encryption_Type_MIN, {{NULL}, NULL}, false, livekit_TimedVersion_init_default, {{NULL}, NULL}, _livekit_BackupCodecPolicy_MIN, {{NULL}, NULL}}
-#define livekit_DataTrackInfo_init_default       {0, {{NULL}, NULL}, {{NULL}, NULL}, _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_default, false, livekit_DataTrackSchemaId_init_default}
+#define livekit_SimulcastCodecInfo_init_default  {"", "", "", 0, {livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default}, _livekit_VideoLayer_Mode_MIN, ""}
+#define livekit_TrackInfo_init_default           {"", _livekit_TrackType_MIN, "", 0, 0, 0, 0, 0, _livekit_TrackSource_MIN, 0, {livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default}, "", "", 0, {livekit_SimulcastCodecInfo_init_default, livekit_SimulcastCodecInfo_init_default, livekit_SimulcastCodecInfo_init_default}, 0, 0, _livekit_Encryption_Type_MIN, "", false, livekit_TimedVersion_init_default, 0, {_livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN}, _livekit_BackupCodecPolicy_MIN, 0, {_livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN}}
+#define livekit_DataTrackInfo_init_default       {0, "", "", _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_default, false, livekit_DataTrackSchemaId_init_default}
 #define livekit_DataTrackFrameEncoding_init_default {0, {_livekit_DataTrackFrameEncoding_WellKnownFrameEncoding_MIN}}
 #define livekit_DataTrackSchemaEncoding_init_default {0, {_livekit_DataTrackSchemaEncoding_WellKnownSchemaEncoding_MIN}}
-#define livekit_DataTrackSchemaId_init_default   {{{NULL}, NULL}, false, livekit_DataTrackSchemaEncoding_init_default}
+#define livekit_DataTrackSchemaId_init_default   {"", false, livekit_DataTrackSchemaEncoding_init_default}
 #define livekit_DataTrackExtensionParticipantSid_init_default {_livekit_DataTrackExtensionID_MIN, {{NULL}, NULL}}
 #define livekit_DataTrackSubscriptionOptions_init_default {false, 0}
-#define livekit_DataBlobKey_init_default         {0, {{{NULL}, NULL}}}
+#define livekit_DataBlobKey_init_default         {0, {""}}
 #define livekit_DataBlob_init_default            {false, livekit_DataBlobKey_init_default, {{NULL}, NULL}}
-#define livekit_VideoLayer_init_default          {_livekit_VideoQuality_MIN, 0, 0, 0, 0, 0, {{NULL}, NULL}, 0}
+#define livekit_VideoLayer_init_default          {_livekit_VideoQuality_MIN, 0, 0, 0, 0, 0, "", 0}
 #define livekit_DataPacket_init_default          {_livekit_DataPacket_Kind_MIN, 0, {livekit_UserPacket_init_default}, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_EncryptedPacket_init_default     {_livekit_Encryption_Type_MIN, {{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_EncryptedPacketPayload_init_default {0, {livekit_UserPacket_init_default}}
 #define livekit_ActiveSpeakerUpdate_init_default {{{NULL}, NULL}}
-#define livekit_SpeakerInfo_init_default         {{{NULL}, NULL}, 0, 0}
+#define livekit_SpeakerInfo_init_default         {"", 0, 0}
 #define livekit_UserPacket_init_default          {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, 0, false, 0, {{NULL}, NULL}}
 #define livekit_SipDTMF_init_default             {0, {{NULL}, NULL}}
 #define livekit_Transcription_init_default       {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
@@ -1121,14 +1134,14 @@ extern "C" {
 #define livekit_ChatMessage_init_default         {{{NULL}, NULL}, 0, false, 0, {{NULL}, NULL}, 0, 0}
 #define livekit_RpcRequest_init_default          {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, {{NULL}, NULL}}
 #define livekit_RpcAck_init_default              {{{NULL}, NULL}}
-#define livekit_RpcResponse_init_default         {{{NULL}, NULL}, 0, {{{NULL}, NULL}}}
+#define livekit_RpcResponse_init_default         {{{NULL}, NULL}, 0, {""}}
 #define livekit_RpcError_init_default            {0, {{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_ParticipantTracks_init_default   {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_ServerInfo_init_default          {_livekit_ServerInfo_Edition_MIN, {{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
+#define livekit_ParticipantTracks_init_default   {"", {{NULL}, NULL}}
+#define livekit_ServerInfo_init_default          {_livekit_ServerInfo_Edition_MIN, "", 0, "", "", {{NULL}, NULL}, 0}
 #define livekit_ClientInfo_init_default          {_livekit_ClientInfo_SDK_MIN, {{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_ClientConfiguration_init_default {false, livekit_VideoConfiguration_init_default, false, livekit_VideoConfiguration_init_default, _livekit_ClientConfigSetting_MIN, false, livekit_DisabledCodecs_init_default, _livekit_ClientConfigSetting_MIN}
 #define livekit_VideoConfiguration_init_default  {_livekit_ClientConfigSetting_MIN}
-#define livekit_DisabledCodecs_init_default      {{{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_DisabledCodecs_init_default      {0, {livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default}, 0, {livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default}}
 #define livekit_RTPDrift_init_default            {false, google_protobuf_Timestamp_init_default, false, google_protobuf_Timestamp_init_default, 0, 0, 0, 0, 0, 0, 0}
 #define livekit_RTPStats_init_default            {false, google_protobuf_Timestamp_init_default, false, google_protobuf_Timestamp_init_default, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {{NULL}, NULL}, 0, 0, 0, false, google_protobuf_Timestamp_init_default, 0, false, google_protobuf_Timestamp_init_default, 0, 0, 0, false, google_protobuf_Timestamp_init_default, 0, false, google_protobuf_Timestamp_init_default, 0, 0, 0, 0, 0, false, livekit_RTPDrift_init_default, false, livekit_RTPDrift_init_default, false, livekit_RTPDrift_init_default, false, livekit_RTPDrift_init_default, 0, 0, 0, 0}
 #define livekit_RTPStats_GapHistogramEntry_init_default {0, 0}
@@ -1147,33 +1160,33 @@ extern "C" {
 #define livekit_DataStream_Trailer_AttributesEntry_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_FilterParams_init_default        {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_WebhookConfig_init_default       {{{NULL}, NULL}, {{NULL}, NULL}, false, livekit_FilterParams_init_default}
-#define livekit_SubscribedAudioCodec_init_default {{{NULL}, NULL}, 0}
+#define livekit_SubscribedAudioCodec_init_default {"", 0}
 #define livekit_Pagination_init_zero             {{{NULL}, NULL}, 0}
 #define livekit_TokenPagination_init_zero        {{{NULL}, NULL}}
 #define livekit_ListUpdate_init_zero             {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_Room_init_zero                   {{{NULL}, NULL}, {{NULL}, NULL}, 0, 0, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, 0, false, livekit_TimedVersion_init_zero, 0, 0}
-#define livekit_Codec_init_zero                  {{{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_Room_init_zero                   {"", "", 0, 0, 0, "", 0, {livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero}, {{NULL}, NULL}, 0, 0, 0, false, livekit_TimedVersion_init_zero, 0, 0}
+#define livekit_Codec_init_zero                  {"", ""}
 #define livekit_PlayoutDelay_init_zero           {0, 0, 0}
-#define livekit_ParticipantPermission_init_zero  {0, 0, 0, 0, 0, {{NULL}, NULL}, 0, 0, 0, 0}
-#define livekit_ParticipantInfo_init_zero        {{{NULL}, NULL}, {{NULL}, NULL}, _livekit_ParticipantInfo_State_MIN, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}, 0, false, livekit_ParticipantPermission_init_zero, {{NULL}, NULL}, 0, _livekit_ParticipantInfo_Kind_MIN, {{NULL}, NULL}, _livekit_DisconnectReason_MIN, 0, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
+#define livekit_ParticipantPermission_init_zero  {0, 0, 0, 0, 0, 0, {_livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN, _livekit_TrackSource_MIN}, 0, 0, 0, 0}
+#define livekit_ParticipantInfo_init_zero        {"", "", _livekit_ParticipantInfo_State_MIN, {{NULL}, NULL}, {{NULL}, NULL}, 0, "", 0, false, livekit_ParticipantPermission_init_zero, "", 0, _livekit_ParticipantInfo_Kind_MIN, {{NULL}, NULL}, _livekit_DisconnectReason_MIN, 0, 0, {_livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN, _livekit_ParticipantInfo_KindDetail_MIN}, 0, {livekit_DataTrackInfo_init_zero, livekit_DataTrackInfo_init_zero, livekit_DataTrackInfo_init_zero, livekit_DataTrackInfo_init_zero}, 0, 0, {_livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN, _livekit_ClientInfo_Capability_MIN}}
 #define livekit_ParticipantInfo_AttributesEntry_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_Encryption_init_zero             {0}
-#define livekit_SimulcastCodecInfo_init_zero     {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, _livekit_VideoLayer_Mode_MIN, {{NULL}, NULL}}
-#define livekit_TrackInfo_init_zero              {{{NULL}, NULL}, _livekit_TrackType_MIN, {{NULL}, NULL}, 0, 0, 0, 0, 0, _livekit_TrackSource_MIN, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, _livekit_Encryption_Type_MIN, {{NULL}, NULL}, false, livekit_TimedVersion_init_zero, {{NULL}, NULL}, _livekit_BackupCodecPolicy_MIN, {{NULL}, NULL}}
-#define livekit_DataTrackInfo_init_zero          {0, {{NULL}, NULL}, {{NULL}, NULL}, _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_zero, false, livekit_DataTrackSchemaId_init_zero}
+#define livekit_SimulcastCodecInfo_init_zero     {"", "", "", 0, {livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero}, _livekit_VideoLayer_Mode_MIN, ""}
+#define livekit_TrackInfo_init_zero              {"", _livekit_TrackType_MIN, "", 0, 0, 0, 0, 0, _livekit_TrackSource_MIN, 0, {livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero}, "", "", 0, {livekit_SimulcastCodecInfo_init_zero, livekit_SimulcastCodecInfo_init_zero, livekit_SimulcastCodecInfo_init_zero}, 0, 0, _livekit_Encryption_Type_MIN, "", false, livekit_TimedVersion_init_zero, 0, {_livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN}, _livekit_BackupCodecPolicy_MIN, 0, {_livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN}}
+#define livekit_DataTrackInfo_init_zero          {0, "", "", _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_zero, false, livekit_DataTrackSchemaId_init_zero}
 #define livekit_DataTrackFrameEncoding_init_zero {0, {_livekit_DataTrackFrameEncoding_WellKnownFrameEncoding_MIN}}
 #define livekit_DataTrackSchemaEncoding_init_zero {0, {_livekit_DataTrackSchemaEncoding_WellKnownSchemaEncoding_MIN}}
-#define livekit_DataTrackSchemaId_init_zero      {{{NULL}, NULL}, false, livekit_DataTrackSchemaEncoding_init_zero}
+#define livekit_DataTrackSchemaId_init_zero      {"", false, livekit_DataTrackSchemaEncoding_init_zero}
 #define livekit_DataTrackExtensionParticipantSid_init_zero {_livekit_DataTrackExtensionID_MIN, {{NULL}, NULL}}
 #define livekit_DataTrackSubscriptionOptions_init_zero {false, 0}
-#define livekit_DataBlobKey_init_zero            {0, {{{NULL}, NULL}}}
+#define livekit_DataBlobKey_init_zero            {0, {""}}
 #define livekit_DataBlob_init_zero               {false, livekit_DataBlobKey_init_zero, {{NULL}, NULL}}
-#define livekit_VideoLayer_init_zero             {_livekit_VideoQuality_MIN, 0, 0, 0, 0, 0, {{NULL}, NULL}, 0}
+#define livekit_VideoLayer_init_zero             {_livekit_VideoQuality_MIN, 0, 0, 0, 0, 0, "", 0}
 #define livekit_DataPacket_init_zero             {_livekit_DataPacket_Kind_MIN, 0, {livekit_UserPacket_init_zero}, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_EncryptedPacket_init_zero        {_livekit_Encryption_Type_MIN, {{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_EncryptedPacketPayload_init_zero {0, {livekit_UserPacket_init_zero}}
 #define livekit_ActiveSpeakerUpdate_init_zero    {{{NULL}, NULL}}
-#define livekit_SpeakerInfo_init_zero            {{{NULL}, NULL}, 0, 0}
+#define livekit_SpeakerInfo_init_zero            {"", 0, 0}
 #define livekit_UserPacket_init_zero             {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, 0, false, 0, {{NULL}, NULL}}
 #define livekit_SipDTMF_init_zero                {0, {{NULL}, NULL}}
 #define livekit_Transcription_init_zero          {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
@@ -1181,14 +1194,14 @@ extern "C" {
 #define livekit_ChatMessage_init_zero            {{{NULL}, NULL}, 0, false, 0, {{NULL}, NULL}, 0, 0}
 #define livekit_RpcRequest_init_zero             {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, {{NULL}, NULL}}
 #define livekit_RpcAck_init_zero                 {{{NULL}, NULL}}
-#define livekit_RpcResponse_init_zero            {{{NULL}, NULL}, 0, {{{NULL}, NULL}}}
+#define livekit_RpcResponse_init_zero            {{{NULL}, NULL}, 0, {""}}
 #define livekit_RpcError_init_zero               {0, {{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_ParticipantTracks_init_zero      {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_ServerInfo_init_zero             {_livekit_ServerInfo_Edition_MIN, {{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
+#define livekit_ParticipantTracks_init_zero      {"", {{NULL}, NULL}}
+#define livekit_ServerInfo_init_zero             {_livekit_ServerInfo_Edition_MIN, "", 0, "", "", {{NULL}, NULL}, 0}
 #define livekit_ClientInfo_init_zero             {_livekit_ClientInfo_SDK_MIN, {{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_ClientConfiguration_init_zero    {false, livekit_VideoConfiguration_init_zero, false, livekit_VideoConfiguration_init_zero, _livekit_ClientConfigSetting_MIN, false, livekit_DisabledCodecs_init_zero, _livekit_ClientConfigSetting_MIN}
 #define livekit_VideoConfiguration_init_zero     {_livekit_ClientConfigSetting_MIN}
-#define livekit_DisabledCodecs_init_zero         {{{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_DisabledCodecs_init_zero         {0, {livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero}, 0, {livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero}}
 #define livekit_RTPDrift_init_zero               {false, google_protobuf_Timestamp_init_zero, false, google_protobuf_Timestamp_init_zero, 0, 0, 0, 0, 0, 0, 0}
 #define livekit_RTPStats_init_zero               {false, google_protobuf_Timestamp_init_zero, false, google_protobuf_Timestamp_init_zero, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, {{NULL}, NULL}, 0, 0, 0, false, google_protobuf_Timestamp_init_zero, 0, false, google_protobuf_Timestamp_init_zero, 0, 0, 0, false, google_protobuf_Timestamp_init_zero, 0, false, google_protobuf_Timestamp_init_zero, 0, 0, 0, 0, 0, false, livekit_RTPDrift_init_zero, false, livekit_RTPDrift_init_zero, false, livekit_RTPDrift_init_zero, false, livekit_RTPDrift_init_zero, 0, 0, 0, 0}
 #define livekit_RTPStats_GapHistogramEntry_init_zero {0, 0}
@@ -1207,7 +1220,7 @@ extern "C" {
 #define livekit_DataStream_Trailer_AttributesEntry_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_FilterParams_init_zero           {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_WebhookConfig_init_zero          {{{NULL}, NULL}, {{NULL}, NULL}, false, livekit_FilterParams_init_zero}
-#define livekit_SubscribedAudioCodec_init_zero   {{{NULL}, NULL}, 0}
+#define livekit_SubscribedAudioCodec_init_zero   {"", 0}
 
 /* Field tags (for use in manual encoding/decoding) */
 #define livekit_Pagination_after_id_tag          1
@@ -1232,6 +1245,20 @@ extern "C" {
 #define livekit_ParticipantPermission_agent_tag  11
 #define livekit_ParticipantPermission_can_subscribe_metrics_tag 12
 #define livekit_ParticipantPermission_can_manage_agent_session_tag 13
+#define livekit_ParticipantInfo_AttributesEntry_key_tag 1
+#define livekit_ParticipantInfo_AttributesEntry_value_tag 2
+#define livekit_DataTrackFrameEncoding_well_known_tag 1
+#define livekit_DataTrackFrameEncoding_custom_tag 2
+#define livekit_DataTrackSchemaEncoding_well_known_tag 1
+#define livekit_DataTrackSchemaEncoding_custom_tag 2
+#define livekit_DataTrackSchemaId_name_tag       1
+#define livekit_DataTrackSchemaId_encoding_tag   2
+#define livekit_DataTrackInfo_pub_handle_tag     1
+#define livekit_DataTrackInfo_sid_tag            2
+#define livekit_DataTrackInfo_name_tag           3
+#define livekit_DataTrackInfo_encryption_tag     4
+#define livekit_DataTrackInfo_frame_encoding_tag 5
+#define livekit_DataTrackInfo_schema_tag         6
 #define livekit_ParticipantInfo_sid_tag          1
 #define livekit_ParticipantInfo_identity_tag     2
 #define livekit_ParticipantInfo_state_tag        3
@@ -1251,26 +1278,6 @@ extern "C" {
 #define livekit_ParticipantInfo_data_tracks_tag  19
 #define livekit_ParticipantInfo_client_protocol_tag 20
 #define livekit_ParticipantInfo_capabilities_tag 21
-#define livekit_ParticipantInfo_AttributesEntry_key_tag 1
-#define livekit_ParticipantInfo_AttributesEntry_value_tag 2
-#define livekit_SimulcastCodecInfo_mime_type_tag 1
-#define livekit_SimulcastCodecInfo_mid_tag       2
-#define livekit_SimulcastCodecInfo_cid_tag       3
-#define livekit_SimulcastCodecInfo_layers_tag    4
-#define livekit_SimulcastCodecInfo_video_layer_mode_tag 5
-#define livekit_SimulcastCodecInfo_sdp_cid_tag   6
-#define livekit_DataTrackFrameEncoding_well_known_tag 1
-#define livekit_DataTrackFrameEncoding_custom_tag 2
-#define livekit_DataTrackSchemaEncoding_well_known_tag 1
-#define livekit_DataTrackSchemaEncoding_custom_tag 2
-#define livekit_DataTrackSchemaId_name_tag       1
-#define livekit_DataTrackSchemaId_encoding_tag   2
-#define livekit_DataTrackInfo_pub_handle_tag     1
-#define livekit_DataTrackInfo_sid_tag            2
-#define livekit_DataTrackInfo_name_tag           3
-#define livekit_DataTrackInfo_encryption_tag     4
-#define livekit_DataTrackInfo_frame_encoding_tag 5
-#define livekit_DataTrackInfo_schema_tag         6
 #define livekit_DataTrackExtensionParticipantSid_id_tag 1
 #define livekit_DataTrackExtensionParticipantSid_participant_sid_tag 2
 #define livekit_DataTrackSubscriptionOptions_target_fps_tag 1
@@ -1286,6 +1293,12 @@ extern "C" {
 #define livekit_VideoLayer_spatial_layer_tag     6
 #define livekit_VideoLayer_rid_tag               7
 #define livekit_VideoLayer_repair_ssrc_tag       8
+#define livekit_SimulcastCodecInfo_mime_type_tag 1
+#define livekit_SimulcastCodecInfo_mid_tag       2
+#define livekit_SimulcastCodecInfo_cid_tag       3
+#define livekit_SimulcastCodecInfo_layers_tag    4
+#define livekit_SimulcastCodecInfo_video_layer_mode_tag 5
+#define livekit_SimulcastCodecInfo_sdp_cid_tag   6
 #define livekit_EncryptedPacket_encryption_type_tag 1
 #define livekit_EncryptedPacket_iv_tag           2
 #define livekit_EncryptedPacket_key_index_tag    3
@@ -1574,13 +1587,13 @@ X(a, STATIC,   SINGULAR, BOOL,     clear,             4)
 #define livekit_ListUpdate_DEFAULT NULL
 
 #define livekit_Room_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,               1) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              2) \
+X(a, STATIC,   SINGULAR, STRING,   sid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   name,              2) \
 X(a, STATIC,   SINGULAR, UINT32,   empty_timeout,     3) \
 X(a, STATIC,   SINGULAR, UINT32,   max_participants,   4) \
 X(a, STATIC,   SINGULAR, INT64,    creation_time,     5) \
-X(a, CALLBACK, SINGULAR, STRING,   turn_password,     6) \
-X(a, CALLBACK, REPEATED, MESSAGE,  enabled_codecs,    7) \
+X(a, STATIC,   SINGULAR, STRING,   turn_password,     6) \
+X(a, STATIC,   REPEATED, MESSAGE,  enabled_codecs,    7) \
 X(a, CALLBACK, SINGULAR, STRING,   metadata,          8) \
 X(a, STATIC,   SINGULAR, UINT32,   num_participants,   9) \
 X(a, STATIC,   SINGULAR, BOOL,     active_recording,  10) \
@@ -1594,9 +1607,9 @@ X(a, STATIC,   SINGULAR, INT64,    creation_time_ms,  15)
 #define livekit_Room_version_MSGTYPE livekit_TimedVersion
 
 #define livekit_Codec_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   mime,              1) \
-X(a, CALLBACK, SINGULAR, STRING,   fmtp_line,         2)
-#define livekit_Codec_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   mime,              1) \
+X(a, STATIC,   SINGULAR, STRING,   fmtp_line,         2)
+#define livekit_Codec_CALLBACK NULL
 #define livekit_Codec_DEFAULT NULL
 
 #define livekit_PlayoutDelay_FIELDLIST(X, a) \
@@ -1612,34 +1625,34 @@ X(a, STATIC,   SINGULAR, BOOL,     can_publish,       2) \
 X(a, STATIC,   SINGULAR, BOOL,     can_publish_data,   3) \
 X(a, STATIC,   SINGULAR, BOOL,     hidden,            7) \
 X(a, STATIC,   SINGULAR, BOOL,     recorder,          8) \
-X(a, CALLBACK, REPEATED, UENUM,    can_publish_sources,   9) \
+X(a, STATIC,   REPEATED, UENUM,    can_publish_sources,   9) \
 X(a, STATIC,   SINGULAR, BOOL,     can_update_metadata,  10) \
 X(a, STATIC,   SINGULAR, BOOL,     agent,            11) \
 X(a, STATIC,   SINGULAR, BOOL,     can_subscribe_metrics,  12) \
 X(a, STATIC,   SINGULAR, BOOL,     can_manage_agent_session,  13)
-#define livekit_ParticipantPermission_CALLBACK pb_default_field_callback
+#define livekit_ParticipantPermission_CALLBACK NULL
 #define livekit_ParticipantPermission_DEFAULT NULL
 
 #define livekit_ParticipantInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,               1) \
-X(a, CALLBACK, SINGULAR, STRING,   identity,          2) \
+X(a, STATIC,   SINGULAR, STRING,   sid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   identity,          2) \
 X(a, STATIC,   SINGULAR, UENUM,    state,             3) \
 X(a, CALLBACK, REPEATED, MESSAGE,  tracks,            4) \
 X(a, CALLBACK, SINGULAR, STRING,   metadata,          5) \
 X(a, STATIC,   SINGULAR, INT64,    joined_at,         6) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              9) \
+X(a, STATIC,   SINGULAR, STRING,   name,              9) \
 X(a, STATIC,   SINGULAR, UINT32,   version,          10) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  permission,       11) \
-X(a, CALLBACK, SINGULAR, STRING,   region,           12) \
+X(a, STATIC,   SINGULAR, STRING,   region,           12) \
 X(a, STATIC,   SINGULAR, BOOL,     is_publisher,     13) \
 X(a, STATIC,   SINGULAR, UENUM,    kind,             14) \
 X(a, CALLBACK, REPEATED, MESSAGE,  attributes,       15) \
 X(a, STATIC,   SINGULAR, UENUM,    disconnect_reason,  16) \
 X(a, STATIC,   SINGULAR, INT64,    joined_at_ms,     17) \
-X(a, CALLBACK, REPEATED, UENUM,    kind_details,     18) \
-X(a, CALLBACK, REPEATED, MESSAGE,  data_tracks,      19) \
+X(a, STATIC,   REPEATED, UENUM,    kind_details,     18) \
+X(a, STATIC,   REPEATED, MESSAGE,  data_tracks,      19) \
 X(a, STATIC,   SINGULAR, INT32,    client_protocol,  20) \
-X(a, CALLBACK, REPEATED, UENUM,    capabilities,     21)
+X(a, STATIC,   REPEATED, UENUM,    capabilities,     21)
 #define livekit_ParticipantInfo_CALLBACK pb_default_field_callback
 #define livekit_ParticipantInfo_DEFAULT NULL
 #define livekit_ParticipantInfo_tracks_MSGTYPE livekit_TrackInfo
@@ -1659,39 +1672,39 @@ X(a, CALLBACK, SINGULAR, STRING,   value,             2)
 #define livekit_Encryption_DEFAULT NULL
 
 #define livekit_SimulcastCodecInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   mime_type,         1) \
-X(a, CALLBACK, SINGULAR, STRING,   mid,               2) \
-X(a, CALLBACK, SINGULAR, STRING,   cid,               3) \
-X(a, CALLBACK, REPEATED, MESSAGE,  layers,            4) \
+X(a, STATIC,   SINGULAR, STRING,   mime_type,         1) \
+X(a, STATIC,   SINGULAR, STRING,   mid,               2) \
+X(a, STATIC,   SINGULAR, STRING,   cid,               3) \
+X(a, STATIC,   REPEATED, MESSAGE,  layers,            4) \
 X(a, STATIC,   SINGULAR, UENUM,    video_layer_mode,   5) \
-X(a, CALLBACK, SINGULAR, STRING,   sdp_cid,           6)
-#define livekit_SimulcastCodecInfo_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   sdp_cid,           6)
+#define livekit_SimulcastCodecInfo_CALLBACK NULL
 #define livekit_SimulcastCodecInfo_DEFAULT NULL
 #define livekit_SimulcastCodecInfo_layers_MSGTYPE livekit_VideoLayer
 
 #define livekit_TrackInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   sid,               1) \
 X(a, STATIC,   SINGULAR, UENUM,    type,              2) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              3) \
+X(a, STATIC,   SINGULAR, STRING,   name,              3) \
 X(a, STATIC,   SINGULAR, BOOL,     muted,             4) \
 X(a, STATIC,   SINGULAR, UINT32,   width,             5) \
 X(a, STATIC,   SINGULAR, UINT32,   height,            6) \
 X(a, STATIC,   SINGULAR, BOOL,     simulcast,         7) \
 X(a, STATIC,   SINGULAR, BOOL,     disable_dtx,       8) \
 X(a, STATIC,   SINGULAR, UENUM,    source,            9) \
-X(a, CALLBACK, REPEATED, MESSAGE,  layers,           10) \
-X(a, CALLBACK, SINGULAR, STRING,   mime_type,        11) \
-X(a, CALLBACK, SINGULAR, STRING,   mid,              12) \
-X(a, CALLBACK, REPEATED, MESSAGE,  codecs,           13) \
+X(a, STATIC,   REPEATED, MESSAGE,  layers,           10) \
+X(a, STATIC,   SINGULAR, STRING,   mime_type,        11) \
+X(a, STATIC,   SINGULAR, STRING,   mid,              12) \
+X(a, STATIC,   REPEATED, MESSAGE,  codecs,           13) \
 X(a, STATIC,   SINGULAR, BOOL,     stereo,           14) \
 X(a, STATIC,   SINGULAR, BOOL,     disable_red,      15) \
 X(a, STATIC,   SINGULAR, UENUM,    encryption,       16) \
-X(a, CALLBACK, SINGULAR, STRING,   stream,           17) \
+X(a, STATIC,   SINGULAR, STRING,   stream,           17) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  version,          18) \
-X(a, CALLBACK, REPEATED, UENUM,    audio_features,   19) \
+X(a, STATIC,   REPEATED, UENUM,    audio_features,   19) \
 X(a, STATIC,   SINGULAR, UENUM,    backup_codec_policy,  20) \
-X(a, CALLBACK, REPEATED, UENUM,    packet_trailer_features,  21)
-#define livekit_TrackInfo_CALLBACK pb_default_field_callback
+X(a, STATIC,   REPEATED, UENUM,    packet_trailer_features,  21)
+#define livekit_TrackInfo_CALLBACK NULL
 #define livekit_TrackInfo_DEFAULT NULL
 #define livekit_TrackInfo_layers_MSGTYPE livekit_VideoLayer
 #define livekit_TrackInfo_codecs_MSGTYPE livekit_SimulcastCodecInfo
@@ -1699,32 +1712,32 @@ X(a, CALLBACK, REPEATED, UENUM,    packet_trailer_features,  21)
 
 #define livekit_DataTrackInfo_FIELDLIST(X, a) \
 X(a, STATIC,   SINGULAR, UINT32,   pub_handle,        1) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,               2) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              3) \
+X(a, STATIC,   SINGULAR, STRING,   sid,               2) \
+X(a, STATIC,   SINGULAR, STRING,   name,              3) \
 X(a, STATIC,   SINGULAR, UENUM,    encryption,        4) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  frame_encoding,    5) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  schema,            6)
-#define livekit_DataTrackInfo_CALLBACK pb_default_field_callback
+#define livekit_DataTrackInfo_CALLBACK NULL
 #define livekit_DataTrackInfo_DEFAULT NULL
 #define livekit_DataTrackInfo_frame_encoding_MSGTYPE livekit_DataTrackFrameEncoding
 #define livekit_DataTrackInfo_schema_MSGTYPE livekit_DataTrackSchemaId
 
 #define livekit_DataTrackFrameEncoding_FIELDLIST(X, a) \
 X(a, STATIC,   ONEOF,    UENUM,    (value,well_known,value.well_known),   1) \
-X(a, CALLBACK, ONEOF,    STRING,   (value,custom,value.custom),   2)
-#define livekit_DataTrackFrameEncoding_CALLBACK pb_default_field_callback
+X(a, STATIC,   ONEOF,    STRING,   (value,custom,value.custom),   2)
+#define livekit_DataTrackFrameEncoding_CALLBACK NULL
 #define livekit_DataTrackFrameEncoding_DEFAULT NULL
 
 #define livekit_DataTrackSchemaEncoding_FIELDLIST(X, a) \
 X(a, STATIC,   ONEOF,    UENUM,    (value,well_known,value.well_known),   1) \
-X(a, CALLBACK, ONEOF,    STRING,   (value,custom,value.custom),   2)
-#define livekit_DataTrackSchemaEncoding_CALLBACK pb_default_field_callback
+X(a, STATIC,   ONEOF,    STRING,   (value,custom,value.custom),   2)
+#define livekit_DataTrackSchemaEncoding_CALLBACK NULL
 #define livekit_DataTrackSchemaEncoding_DEFAULT NULL
 
 #define livekit_DataTrackSchemaId_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              1) \
+X(a, STATIC,   SINGULAR, STRING,   name,              1) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  encoding,          2)
-#define livekit_DataTrackSchemaId_CALLBACK pb_default_field_callback
+#define livekit_DataTrackSchemaId_CALLBACK NULL
 #define livekit_DataTrackSchemaId_DEFAULT NULL
 #define livekit_DataTrackSchemaId_encoding_MSGTYPE livekit_DataTrackSchemaEncoding
 
@@ -1740,9 +1753,9 @@ X(a, STATIC,   OPTIONAL, UINT32,   target_fps,        1)
 #define livekit_DataTrackSubscriptionOptions_DEFAULT NULL
 
 #define livekit_DataBlobKey_FIELDLIST(X, a) \
-X(a, CALLBACK, ONEOF,    STRING,   (key,generic,key.generic),   1) \
+X(a, STATIC,   ONEOF,    STRING,   (key,generic,key.generic),   1) \
 X(a, STATIC,   ONEOF,    MESSAGE,  (key,schema_id,key.schema_id),   2)
-#define livekit_DataBlobKey_CALLBACK pb_default_field_callback
+#define livekit_DataBlobKey_CALLBACK NULL
 #define livekit_DataBlobKey_DEFAULT NULL
 #define livekit_DataBlobKey_key_schema_id_MSGTYPE livekit_DataTrackSchemaId
 
@@ -1760,9 +1773,9 @@ X(a, STATIC,   SINGULAR, UINT32,   height,            3) \
 X(a, STATIC,   SINGULAR, UINT32,   bitrate,           4) \
 X(a, STATIC,   SINGULAR, UINT32,   ssrc,              5) \
 X(a, STATIC,   SINGULAR, INT32,    spatial_layer,     6) \
-X(a, CALLBACK, SINGULAR, STRING,   rid,               7) \
+X(a, STATIC,   SINGULAR, STRING,   rid,               7) \
 X(a, STATIC,   SINGULAR, UINT32,   repair_ssrc,       8)
-#define livekit_VideoLayer_CALLBACK pb_default_field_callback
+#define livekit_VideoLayer_CALLBACK NULL
 #define livekit_VideoLayer_DEFAULT NULL
 
 #define livekit_DataPacket_FIELDLIST(X, a) \
@@ -1835,10 +1848,10 @@ X(a, CALLBACK, REPEATED, MESSAGE,  speakers,          1)
 #define livekit_ActiveSpeakerUpdate_speakers_MSGTYPE livekit_SpeakerInfo
 
 #define livekit_SpeakerInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   sid,               1) \
 X(a, STATIC,   SINGULAR, FLOAT,    level,             2) \
 X(a, STATIC,   SINGULAR, BOOL,     active,            3)
-#define livekit_SpeakerInfo_CALLBACK pb_default_field_callback
+#define livekit_SpeakerInfo_CALLBACK NULL
 #define livekit_SpeakerInfo_DEFAULT NULL
 
 #define livekit_UserPacket_FIELDLIST(X, a) \
@@ -1906,9 +1919,9 @@ X(a, CALLBACK, SINGULAR, STRING,   request_id,        1)
 
 #define livekit_RpcResponse_FIELDLIST(X, a) \
 X(a, CALLBACK, SINGULAR, STRING,   request_id,        1) \
-X(a, CALLBACK, ONEOF,    STRING,   (value,payload,value.payload),   2) \
+X(a, STATIC,   ONEOF,    STRING,   (value,payload,value.payload),   2) \
 X(a, STATIC,   ONEOF,    MESSAGE,  (value,error,value.error),   3) \
-X(a, CALLBACK, ONEOF,    BYTES,    (value,compressed_payload,value.compressed_payload),   4)
+X(a, STATIC,   ONEOF,    BYTES,    (value,compressed_payload,value.compressed_payload),   4)
 #define livekit_RpcResponse_CALLBACK pb_default_field_callback
 #define livekit_RpcResponse_DEFAULT NULL
 #define livekit_RpcResponse_value_error_MSGTYPE livekit_RpcError
@@ -1921,17 +1934,17 @@ X(a, CALLBACK, SINGULAR, STRING,   data,              3)
 #define livekit_RpcError_DEFAULT NULL
 
 #define livekit_ParticipantTracks_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_sid,   1) \
+X(a, STATIC,   SINGULAR, STRING,   participant_sid,   1) \
 X(a, CALLBACK, REPEATED, STRING,   track_sids,        2)
 #define livekit_ParticipantTracks_CALLBACK pb_default_field_callback
 #define livekit_ParticipantTracks_DEFAULT NULL
 
 #define livekit_ServerInfo_FIELDLIST(X, a) \
 X(a, STATIC,   SINGULAR, UENUM,    edition,           1) \
-X(a, CALLBACK, SINGULAR, STRING,   version,           2) \
+X(a, STATIC,   SINGULAR, STRING,   version,           2) \
 X(a, STATIC,   SINGULAR, INT32,    protocol,          3) \
-X(a, CALLBACK, SINGULAR, STRING,   region,            4) \
-X(a, CALLBACK, SINGULAR, STRING,   node_id,           5) \
+X(a, STATIC,   SINGULAR, STRING,   region,            4) \
+X(a, STATIC,   SINGULAR, STRING,   node_id,           5) \
 X(a, CALLBACK, SINGULAR, STRING,   debug_info,        6) \
 X(a, STATIC,   SINGULAR, INT32,    agent_protocol,    7)
 #define livekit_ServerInfo_CALLBACK pb_default_field_callback
@@ -1972,9 +1985,9 @@ X(a, STATIC,   SINGULAR, UENUM,    hardware_encoder,   1)
 #define livekit_VideoConfiguration_DEFAULT NULL
 
 #define livekit_DisabledCodecs_FIELDLIST(X, a) \
-X(a, CALLBACK, REPEATED, MESSAGE,  codecs,            1) \
-X(a, CALLBACK, REPEATED, MESSAGE,  publish,           2)
-#define livekit_DisabledCodecs_CALLBACK pb_default_field_callback
+X(a, STATIC,   REPEATED, MESSAGE,  codecs,            1) \
+X(a, STATIC,   REPEATED, MESSAGE,  publish,           2)
+#define livekit_DisabledCodecs_CALLBACK NULL
 #define livekit_DisabledCodecs_DEFAULT NULL
 #define livekit_DisabledCodecs_codecs_MSGTYPE livekit_Codec
 #define livekit_DisabledCodecs_publish_MSGTYPE livekit_Codec
@@ -2198,9 +2211,9 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  filter_params,     3)
 #define livekit_WebhookConfig_filter_params_MSGTYPE livekit_FilterParams
 
 #define livekit_SubscribedAudioCodec_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   codec,             1) \
+X(a, STATIC,   SINGULAR, STRING,   codec,             1) \
 X(a, STATIC,   SINGULAR, BOOL,     enabled,           2)
-#define livekit_SubscribedAudioCodec_CALLBACK pb_default_field_callback
+#define livekit_SubscribedAudioCodec_CALLBACK NULL
 #define livekit_SubscribedAudioCodec_DEFAULT NULL
 
 extern const pb_msgdesc_t livekit_Pagination_msg;
@@ -2331,25 +2344,14 @@ extern const pb_msgdesc_t livekit_SubscribedAudioCodec_msg;
 /* livekit_TokenPagination_size depends on runtime parameters */
 /* livekit_ListUpdate_size depends on runtime parameters */
 /* livekit_Room_size depends on runtime parameters */
-/* livekit_Codec_size depends on runtime parameters */
-/* livekit_ParticipantPermission_size depends on runtime parameters */
 /* livekit_ParticipantInfo_size depends on runtime parameters */
 /* livekit_ParticipantInfo_AttributesEntry_size depends on runtime parameters */
-/* livekit_SimulcastCodecInfo_size depends on runtime parameters */
-/* livekit_TrackInfo_size depends on runtime parameters */
-/* livekit_DataTrackInfo_size depends on runtime parameters */
-/* livekit_DataTrackFrameEncoding_size depends on runtime parameters */
-/* livekit_DataTrackSchemaEncoding_size depends on runtime parameters */
-/* livekit_DataTrackSchemaId_size depends on runtime parameters */
 /* livekit_DataTrackExtensionParticipantSid_size depends on runtime parameters */
-/* livekit_DataBlobKey_size depends on runtime parameters */
 /* livekit_DataBlob_size depends on runtime parameters */
-/* livekit_VideoLayer_size depends on runtime parameters */
 /* livekit_DataPacket_size depends on runtime parameters */
 /* livekit_EncryptedPacket_size depends on runtime parameters */
 /* livekit_EncryptedPacketPayload_size depends on runtime parameters */
 /* livekit_ActiveSpeakerUpdate_size depends on runtime parameters */
-/* livekit_SpeakerInfo_size depends on runtime parameters */
 /* livekit_UserPacket_size depends on runtime parameters */
 /* livekit_SipDTMF_size depends on runtime parameters */
 /* livekit_Transcription_size depends on runtime parameters */
@@ -2362,8 +2364,6 @@ extern const pb_msgdesc_t livekit_SubscribedAudioCodec_msg;
 /* livekit_ParticipantTracks_size depends on runtime parameters */
 /* livekit_ServerInfo_size depends on runtime parameters */
 /* livekit_ClientInfo_size depends on runtime parameters */
-/* livekit_ClientConfiguration_size depends on runtime parameters */
-/* livekit_DisabledCodecs_size depends on runtime parameters */
 /* livekit_RTPStats_size depends on runtime parameters */
 /* livekit_RTPForwarderState_size depends on runtime parameters */
 /* livekit_DataStream_TextHeader_size depends on runtime parameters */
@@ -2375,18 +2375,31 @@ extern const pb_msgdesc_t livekit_SubscribedAudioCodec_msg;
 /* livekit_DataStream_Trailer_AttributesEntry_size depends on runtime parameters */
 /* livekit_FilterParams_size depends on runtime parameters */
 /* livekit_WebhookConfig_size depends on runtime parameters */
-/* livekit_SubscribedAudioCodec_size depends on runtime parameters */
+#define livekit_ClientConfiguration_size         7839
+#define livekit_Codec_size                       323
+#define livekit_DataBlobKey_size                 258
 #define livekit_DataStream_size                  0
+#define livekit_DataTrackFrameEncoding_size      65
+#define livekit_DataTrackInfo_size               470
+#define livekit_DataTrackSchemaEncoding_size     65
+#define livekit_DataTrackSchemaId_size           197
 #define livekit_DataTrackSubscriptionOptions_size 6
+#define livekit_DisabledCodecs_size              7824
 #define livekit_Encryption_size                  0
+#define livekit_ParticipantPermission_size       34
 #define livekit_PlayoutDelay_size                14
 #define livekit_RTCPSenderReportState_size       67
 #define livekit_RTPDrift_size                    119
 #define livekit_RTPMungerState_size              48
 #define livekit_RTPStats_GapHistogramEntry_size  17
+#define livekit_SimulcastCodecInfo_size          478
+#define livekit_SpeakerInfo_size                 72
+#define livekit_SubscribedAudioCodec_size        67
 #define livekit_TimedVersion_size                22
+#define livekit_TrackInfo_size                   2220
 #define livekit_VP8MungerState_size              31
 #define livekit_VideoConfiguration_size          2
+#define livekit_VideoLayer_size                  60
 
 #ifdef __cplusplus
 } /* extern "C" */

@@ -47,7 +47,7 @@ PB_BIND(livekit_RemoveParticipantResponse, livekit_RemoveParticipantResponse, AU
 PB_BIND(livekit_MuteRoomTrackRequest, livekit_MuteRoomTrackRequest, AUTO)
 
 
-PB_BIND(livekit_MuteRoomTrackResponse, livekit_MuteRoomTrackResponse, AUTO)
+PB_BIND(livekit_MuteRoomTrackResponse, livekit_MuteRoomTrackResponse, 2)
 
 
 PB_BIND(livekit_UpdateParticipantRequest, livekit_UpdateParticipantRequest, AUTO)

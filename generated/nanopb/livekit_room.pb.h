@@ -663,12 +663,10 @@ extern const pb_msgdesc_t livekit_PerformRpcResponse_msg;
 #define livekit_DeleteRoomResponse_size          0
 #define livekit_ForwardParticipantResponse_size  0
 #define livekit_MoveParticipantResponse_size     0
+#define livekit_MuteRoomTrackResponse_size       2223
 #define livekit_RemoveParticipantResponse_size   0
 #define livekit_SendDataResponse_size            0
 #define livekit_UpdateSubscriptionsResponse_size 0
-#if defined(livekit_TrackInfo_size)
-#define livekit_MuteRoomTrackResponse_size       (6 + livekit_TrackInfo_size)
-#endif
 
 #ifdef __cplusplus
 } /* extern "C" */

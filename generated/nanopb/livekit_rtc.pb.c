@@ -8,49 +8,49 @@
 #error Regenerate this file with the current version of nanopb generator.
 #endif
 
-PB_BIND(livekit_SignalRequest, livekit_SignalRequest, 2)
+PB_BIND(livekit_SignalRequest, livekit_SignalRequest, 4)
 
 
-PB_BIND(livekit_SignalResponse, livekit_SignalResponse, 2)
+PB_BIND(livekit_SignalResponse, livekit_SignalResponse, 4)
 
 
-PB_BIND(livekit_SimulcastCodec, livekit_SimulcastCodec, AUTO)
+PB_BIND(livekit_SimulcastCodec, livekit_SimulcastCodec, 2)
 
 
-PB_BIND(livekit_AddTrackRequest, livekit_AddTrackRequest, AUTO)
+PB_BIND(livekit_AddTrackRequest, livekit_AddTrackRequest, 2)
 
 
-PB_BIND(livekit_PublishDataTrackRequest, livekit_PublishDataTrackRequest, AUTO)
+PB_BIND(livekit_PublishDataTrackRequest, livekit_PublishDataTrackRequest, 2)
 
 
-PB_BIND(livekit_PublishDataTrackResponse, livekit_PublishDataTrackResponse, AUTO)
+PB_BIND(livekit_PublishDataTrackResponse, livekit_PublishDataTrackResponse, 2)
 
 
 PB_BIND(livekit_UnpublishDataTrackRequest, livekit_UnpublishDataTrackRequest, AUTO)
 
 
-PB_BIND(livekit_UnpublishDataTrackResponse, livekit_UnpublishDataTrackResponse, AUTO)
+PB_BIND(livekit_UnpublishDataTrackResponse, livekit_UnpublishDataTrackResponse, 2)
 
 
 PB_BIND(livekit_DataTrackSubscriberHandles, livekit_DataTrackSubscriberHandles, AUTO)
 
 
-PB_BIND(livekit_DataTrackSubscriberHandles_PublishedDataTrack, livekit_DataTrackSubscriberHandles_PublishedDataTrack, AUTO)
+PB_BIND(livekit_DataTrackSubscriberHandles_PublishedDataTrack, livekit_DataTrackSubscriberHandles_PublishedDataTrack, 2)
 
 
-PB_BIND(livekit_DataTrackSubscriberHandles_SubHandlesEntry, livekit_DataTrackSubscriberHandles_SubHandlesEntry, AUTO)
+PB_BIND(livekit_DataTrackSubscriberHandles_SubHandlesEntry, livekit_DataTrackSubscriberHandles_SubHandlesEntry, 2)
 
 
-PB_BIND(livekit_TrickleRequest, livekit_TrickleRequest, AUTO)
+PB_BIND(livekit_TrickleRequest, livekit_TrickleRequest, 2)
 
 
 PB_BIND(livekit_MuteTrackRequest, livekit_MuteTrackRequest, AUTO)
 
 
-PB_BIND(livekit_JoinResponse, livekit_JoinResponse, 2)
+PB_BIND(livekit_JoinResponse, livekit_JoinResponse, 4)
 
 
-PB_BIND(livekit_ReconnectResponse, livekit_ReconnectResponse, AUTO)
+PB_BIND(livekit_ReconnectResponse, livekit_ReconnectResponse, 4)
 
 
 PB_BIND(livekit_TrackPublishedResponse, livekit_TrackPublishedResponse, 2)
@@ -77,16 +77,16 @@ PB_BIND(livekit_UpdateDataSubscription, livekit_UpdateDataSubscription, AUTO)
 PB_BIND(livekit_UpdateDataSubscription_Update, livekit_UpdateDataSubscription_Update, AUTO)
 
 
-PB_BIND(livekit_StoreDataBlobRequest, livekit_StoreDataBlobRequest, AUTO)
+PB_BIND(livekit_StoreDataBlobRequest, livekit_StoreDataBlobRequest, 2)
 
 
-PB_BIND(livekit_StoreDataBlobResponse, livekit_StoreDataBlobResponse, AUTO)
+PB_BIND(livekit_StoreDataBlobResponse, livekit_StoreDataBlobResponse, 2)
 
 
-PB_BIND(livekit_GetDataBlobRequest, livekit_GetDataBlobRequest, AUTO)
+PB_BIND(livekit_GetDataBlobRequest, livekit_GetDataBlobRequest, 2)
 
 
-PB_BIND(livekit_GetDataBlobResponse, livekit_GetDataBlobResponse, AUTO)
+PB_BIND(livekit_GetDataBlobResponse, livekit_GetDataBlobResponse, 2)
 
 
 PB_BIND(livekit_UpdateTrackSettings, livekit_UpdateTrackSettings, AUTO)
@@ -98,25 +98,25 @@ PB_BIND(livekit_UpdateLocalAudioTrack, livekit_UpdateLocalAudioTrack, AUTO)
 PB_BIND(livekit_UpdateLocalVideoTrack, livekit_UpdateLocalVideoTrack, AUTO)
 
 
-PB_BIND(livekit_LeaveRequest, livekit_LeaveRequest, AUTO)
+PB_BIND(livekit_LeaveRequest, livekit_LeaveRequest, 4)
 
 
 PB_BIND(livekit_UpdateVideoLayers, livekit_UpdateVideoLayers, AUTO)
 
 
-PB_BIND(livekit_UpdateParticipantMetadata, livekit_UpdateParticipantMetadata, AUTO)
+PB_BIND(livekit_UpdateParticipantMetadata, livekit_UpdateParticipantMetadata, 2)
 
 
 PB_BIND(livekit_UpdateParticipantMetadata_AttributesEntry, livekit_UpdateParticipantMetadata_AttributesEntry, AUTO)
 
 
-PB_BIND(livekit_ICEServer, livekit_ICEServer, AUTO)
+PB_BIND(livekit_ICEServer, livekit_ICEServer, 2)
 
 
 PB_BIND(livekit_SpeakersChanged, livekit_SpeakersChanged, AUTO)
 
 
-PB_BIND(livekit_RoomUpdate, livekit_RoomUpdate, AUTO)
+PB_BIND(livekit_RoomUpdate, livekit_RoomUpdate, 4)
 
 
 PB_BIND(livekit_ConnectionQualityInfo, livekit_ConnectionQualityInfo, AUTO)
@@ -137,13 +137,13 @@ PB_BIND(livekit_SubscribedQuality, livekit_SubscribedQuality, AUTO)
 PB_BIND(livekit_SubscribedCodec, livekit_SubscribedCodec, AUTO)
 
 
-PB_BIND(livekit_SubscribedQualityUpdate, livekit_SubscribedQualityUpdate, AUTO)
+PB_BIND(livekit_SubscribedQualityUpdate, livekit_SubscribedQualityUpdate, 2)
 
 
-PB_BIND(livekit_SubscribedAudioCodecUpdate, livekit_SubscribedAudioCodecUpdate, AUTO)
+PB_BIND(livekit_SubscribedAudioCodecUpdate, livekit_SubscribedAudioCodecUpdate, 2)
 
 
-PB_BIND(livekit_TrackPermission, livekit_TrackPermission, AUTO)
+PB_BIND(livekit_TrackPermission, livekit_TrackPermission, 2)
 
 
 PB_BIND(livekit_SubscriptionPermission, livekit_SubscriptionPermission, AUTO)
@@ -152,7 +152,7 @@ PB_BIND(livekit_SubscriptionPermission, livekit_SubscriptionPermission, AUTO)
 PB_BIND(livekit_SubscriptionPermissionUpdate, livekit_SubscriptionPermissionUpdate, AUTO)
 
 
-PB_BIND(livekit_RoomMovedResponse, livekit_RoomMovedResponse, 2)
+PB_BIND(livekit_RoomMovedResponse, livekit_RoomMovedResponse, 4)
 
 
 PB_BIND(livekit_SyncState, livekit_SyncState, 2)
@@ -173,16 +173,16 @@ PB_BIND(livekit_Ping, livekit_Ping, AUTO)
 PB_BIND(livekit_Pong, livekit_Pong, AUTO)
 
 
-PB_BIND(livekit_RegionSettings, livekit_RegionSettings, AUTO)
+PB_BIND(livekit_RegionSettings, livekit_RegionSettings, 4)
 
 
-PB_BIND(livekit_RegionInfo, livekit_RegionInfo, AUTO)
+PB_BIND(livekit_RegionInfo, livekit_RegionInfo, 2)
 
 
 PB_BIND(livekit_SubscriptionResponse, livekit_SubscriptionResponse, AUTO)
 
 
-PB_BIND(livekit_RequestResponse, livekit_RequestResponse, AUTO)
+PB_BIND(livekit_RequestResponse, livekit_RequestResponse, 2)
 
 
 PB_BIND(livekit_TrackSubscribed, livekit_TrackSubscribed, AUTO)

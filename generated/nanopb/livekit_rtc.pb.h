@@ -60,37 +60,42 @@ typedef enum _livekit_WrappedJoinRequest_Compression {
 
 /* Struct definitions */
 typedef struct _livekit_SimulcastCodec {
-    pb_callback_t codec;
-    pb_callback_t cid;
-    pb_callback_t layers;
+    char codec[64];
+    char cid[64];
+    pb_size_t layers_count;
+    livekit_VideoLayer layers[4];
     livekit_VideoLayer_Mode video_layer_mode;
 } livekit_SimulcastCodec;
 
 /* Ask the server to accept a track the client is about to publish. */
 typedef struct _livekit_AddTrackRequest {
-    pb_callback_t cid;
-    pb_callback_t name;
+    char cid[64];
+    char name[128];
     livekit_TrackType type;
     uint32_t width;
     uint32_t height;
     bool muted;
     bool disable_dtx;
     livekit_TrackSource source;
-    pb_callback_t layers;
-    pb_callback_t simulcast_codecs;
-    pb_callback_t sid;
+    pb_size_t layers_count;
+    livekit_VideoLayer layers[4];
+    pb_size_t simulcast_codecs_count;
+    livekit_SimulcastCodec simulcast_codecs[3];
+    char sid[64];
     bool stereo;
     bool disable_red;
     livekit_Encryption_Type encryption;
-    pb_callback_t stream;
+    char stream[128];
     livekit_BackupCodecPolicy backup_codec_policy;
-    pb_callback_t audio_features;
-    pb_callback_t packet_trailer_features;
+    pb_size_t audio_features_count;
+    livekit_AudioTrackFeature audio_features[10];
+    pb_size_t packet_trailer_features_count;
+    livekit_PacketTrailerFeature packet_trailer_features[6];
 } livekit_AddTrackRequest;
 
 typedef struct _livekit_PublishDataTrackRequest {
     uint32_t pub_handle;
-    pb_callback_t name;
+    char name[128];
     livekit_Encryption_Type encryption;
     bool has_frame_encoding;
     livekit_DataTrackFrameEncoding frame_encoding;
@@ -117,9 +122,9 @@ typedef struct _livekit_DataTrackSubscriberHandles {
 } livekit_DataTrackSubscriberHandles;
 
 typedef struct _livekit_DataTrackSubscriberHandles_PublishedDataTrack {
-    pb_callback_t publisher_identity;
-    pb_callback_t publisher_sid;
-    pb_callback_t track_sid;
+    char publisher_identity[256];
+    char publisher_sid[64];
+    char track_sid[64];
 } livekit_DataTrackSubscriberHandles_PublishedDataTrack;
 
 typedef struct _livekit_DataTrackSubscriberHandles_SubHandlesEntry {
@@ -130,70 +135,37 @@ typedef struct _livekit_DataTrackSubscriberHandles_SubHandlesEntry {
 
 /* An ICE candidate for the publisher or subscriber connection. */
 typedef struct _livekit_TrickleRequest {
-    pb_callback_t candidateInit;
+    char candidateInit[1024];
     livekit_SignalTarget target;
     bool final;
 } livekit_TrickleRequest;
 
 typedef struct _livekit_MuteTrackRequest {
-    pb_callback_t sid;
+    char sid[64];
     bool muted;
 } livekit_MuteTrackRequest;
 
-/* The server's answer to a join: room, own ParticipantInfo, the other
- participants, ICE servers and client configuration. */
-typedef struct _livekit_JoinResponse {
-    bool has_room;
-    livekit_Room room;
-    bool has_participant;
-    livekit_ParticipantInfo participant;
-    pb_callback_t other_participants;
-    pb_callback_t server_version;
-    pb_callback_t ice_servers;
-    bool subscriber_primary;
-    pb_callback_t alternative_url;
-    bool has_client_configuration;
-    livekit_ClientConfiguration client_configuration;
-    pb_callback_t server_region;
-    int32_t ping_timeout;
-    int32_t ping_interval;
-    bool has_server_info;
-    livekit_ServerInfo server_info;
-    pb_callback_t sif_trailer;
-    pb_callback_t enabled_publish_codecs;
-    bool fast_publish;
-} livekit_JoinResponse;
-
-typedef struct _livekit_ReconnectResponse {
-    pb_callback_t ice_servers;
-    bool has_client_configuration;
-    livekit_ClientConfiguration client_configuration;
-    bool has_server_info;
-    livekit_ServerInfo server_info;
-    uint32_t last_message_seq;
-} livekit_ReconnectResponse;
-
 typedef struct _livekit_TrackPublishedResponse {
-    pb_callback_t cid;
+    char cid[64];
     bool has_track;
     livekit_TrackInfo track;
 } livekit_TrackPublishedResponse;
 
 typedef struct _livekit_TrackUnpublishedResponse {
-    pb_callback_t track_sid;
+    char track_sid[64];
 } livekit_TrackUnpublishedResponse;
 
 /* An SDP offer or answer. */
 typedef struct _livekit_SessionDescription {
-    pb_callback_t type;
+    char type[16];
     pb_callback_t sdp;
     uint32_t id;
     pb_callback_t mid_to_track_id;
 } livekit_SessionDescription;
 
 typedef struct _livekit_SessionDescription_MidToTrackIdEntry {
-    pb_callback_t key;
-    pb_callback_t value;
+    char key[32];
+    char value[64];
 } livekit_SessionDescription_MidToTrackIdEntry;
 
 /* Participants whose state changed, each as a complete ParticipantInfo. */
@@ -212,7 +184,7 @@ typedef struct _livekit_UpdateDataSubscription {
 } livekit_UpdateDataSubscription;
 
 typedef struct _livekit_UpdateDataSubscription_Update {
-    pb_callback_t track_sid;
+    char track_sid[64];
     bool subscribe;
     bool has_options;
     livekit_DataTrackSubscriptionOptions options;
@@ -232,7 +204,7 @@ typedef struct _livekit_StoreDataBlobResponse {
 
 typedef struct _livekit_GetDataBlobRequest {
     uint32_t request_id;
-    pb_callback_t participant_identity;
+    char participant_identity[256];
     bool has_key;
     livekit_DataBlobKey key;
 } livekit_GetDataBlobRequest;
@@ -254,19 +226,21 @@ typedef struct _livekit_UpdateTrackSettings {
 } livekit_UpdateTrackSettings;
 
 typedef struct _livekit_UpdateLocalAudioTrack {
-    pb_callback_t track_sid;
-    pb_callback_t features;
+    char track_sid[64];
+    pb_size_t features_count;
+    livekit_AudioTrackFeature features[10];
 } livekit_UpdateLocalAudioTrack;
 
 typedef struct _livekit_UpdateLocalVideoTrack {
-    pb_callback_t track_sid;
+    char track_sid[64];
     uint32_t width;
     uint32_t height;
 } livekit_UpdateLocalVideoTrack;
 
 typedef struct _livekit_UpdateVideoLayers {
-    pb_callback_t track_sid;
-    pb_callback_t layers;
+    char track_sid[64];
+    pb_size_t layers_count;
+    livekit_VideoLayer layers[4];
 } livekit_UpdateVideoLayers;
 
 /* A participant's own update of its name, metadata and attributes (sent as
@@ -275,7 +249,7 @@ typedef struct _livekit_UpdateParticipantMetadata {
     /* New metadata; empty leaves it unchanged. */
     pb_callback_t metadata;
     /* New display name; empty leaves it unchanged. */
-    pb_callback_t name;
+    char name[256];
     /* A partial map: each listed key is set to its value, a listed key with an
  empty value is deleted, keys not listed stay as they are. The server checks
  the size of the update (sum of key and value bytes, 64 KiB by default).
@@ -292,10 +266,48 @@ typedef struct _livekit_UpdateParticipantMetadata_AttributesEntry {
 } livekit_UpdateParticipantMetadata_AttributesEntry;
 
 typedef struct _livekit_ICEServer {
-    pb_callback_t urls;
-    pb_callback_t username;
-    pb_callback_t credential;
+    pb_size_t urls_count;
+    char urls[4][256];
+    char username[256];
+    char credential[256];
 } livekit_ICEServer;
+
+typedef PB_BYTES_ARRAY_T(64) livekit_JoinResponse_sif_trailer_t;
+/* The server's answer to a join: room, own ParticipantInfo, the other
+ participants, ICE servers and client configuration. */
+typedef struct _livekit_JoinResponse {
+    bool has_room;
+    livekit_Room room;
+    bool has_participant;
+    livekit_ParticipantInfo participant;
+    pb_callback_t other_participants;
+    char server_version[32];
+    pb_size_t ice_servers_count;
+    livekit_ICEServer ice_servers[4];
+    bool subscriber_primary;
+    char alternative_url[256];
+    bool has_client_configuration;
+    livekit_ClientConfiguration client_configuration;
+    char server_region[64];
+    int32_t ping_timeout;
+    int32_t ping_interval;
+    bool has_server_info;
+    livekit_ServerInfo server_info;
+    livekit_JoinResponse_sif_trailer_t sif_trailer;
+    pb_size_t enabled_publish_codecs_count;
+    livekit_Codec enabled_publish_codecs[12];
+    bool fast_publish;
+} livekit_JoinResponse;
+
+typedef struct _livekit_ReconnectResponse {
+    pb_size_t ice_servers_count;
+    livekit_ICEServer ice_servers[4];
+    bool has_client_configuration;
+    livekit_ClientConfiguration client_configuration;
+    bool has_server_info;
+    livekit_ServerInfo server_info;
+    uint32_t last_message_seq;
+} livekit_ReconnectResponse;
 
 typedef struct _livekit_SpeakersChanged {
     pb_callback_t speakers;
@@ -307,7 +319,7 @@ typedef struct _livekit_RoomUpdate {
 } livekit_RoomUpdate;
 
 typedef struct _livekit_ConnectionQualityInfo {
-    pb_callback_t participant_sid;
+    char participant_sid[64];
     livekit_ConnectionQuality quality;
     float score;
 } livekit_ConnectionQualityInfo;
@@ -317,8 +329,8 @@ typedef struct _livekit_ConnectionQualityUpdate {
 } livekit_ConnectionQualityUpdate;
 
 typedef struct _livekit_StreamStateInfo {
-    pb_callback_t participant_sid;
-    pb_callback_t track_sid;
+    char participant_sid[64];
+    char track_sid[64];
     livekit_StreamState state;
 } livekit_StreamStateInfo;
 
@@ -332,26 +344,30 @@ typedef struct _livekit_SubscribedQuality {
 } livekit_SubscribedQuality;
 
 typedef struct _livekit_SubscribedCodec {
-    pb_callback_t codec;
-    pb_callback_t qualities;
+    char codec[64];
+    pb_size_t qualities_count;
+    livekit_SubscribedQuality qualities[4];
 } livekit_SubscribedCodec;
 
 typedef struct _livekit_SubscribedQualityUpdate {
-    pb_callback_t track_sid;
-    pb_callback_t subscribed_qualities;
-    pb_callback_t subscribed_codecs;
+    char track_sid[64];
+    pb_size_t subscribed_qualities_count;
+    livekit_SubscribedQuality subscribed_qualities[4];
+    pb_size_t subscribed_codecs_count;
+    livekit_SubscribedCodec subscribed_codecs[3];
 } livekit_SubscribedQualityUpdate;
 
 typedef struct _livekit_SubscribedAudioCodecUpdate {
-    pb_callback_t track_sid;
-    pb_callback_t subscribed_audio_codecs;
+    char track_sid[64];
+    pb_size_t subscribed_audio_codecs_count;
+    livekit_SubscribedAudioCodec subscribed_audio_codecs[3];
 } livekit_SubscribedAudioCodecUpdate;
 
 typedef struct _livekit_TrackPermission {
-    pb_callback_t participant_sid;
+    char participant_sid[64];
     bool all_tracks;
     pb_callback_t track_sids;
-    pb_callback_t participant_identity;
+    char participant_identity[256];
 } livekit_TrackPermission;
 
 typedef struct _livekit_SubscriptionPermission {
@@ -360,8 +376,8 @@ typedef struct _livekit_SubscriptionPermission {
 } livekit_SubscriptionPermission;
 
 typedef struct _livekit_SubscriptionPermissionUpdate {
-    pb_callback_t participant_sid;
-    pb_callback_t track_sid;
+    char participant_sid[64];
+    char track_sid[64];
     bool allowed;
 } livekit_SubscriptionPermissionUpdate;
 
@@ -369,11 +385,22 @@ typedef struct _livekit_SubscriptionPermissionUpdate {
 typedef struct _livekit_RoomMovedResponse {
     bool has_room;
     livekit_Room room;
-    pb_callback_t token;
+    char token[4096];
     bool has_participant;
     livekit_ParticipantInfo participant;
     pb_callback_t other_participants;
 } livekit_RoomMovedResponse;
+
+typedef struct _livekit_DataChannelReceiveState {
+    char publisher_sid[64];
+    uint32_t last_seq;
+} livekit_DataChannelReceiveState;
+
+typedef struct _livekit_DataChannelInfo {
+    char label[64];
+    uint32_t id;
+    livekit_SignalTarget target;
+} livekit_DataChannelInfo;
 
 typedef struct _livekit_SyncState {
     bool has_answer;
@@ -381,7 +408,8 @@ typedef struct _livekit_SyncState {
     bool has_subscription;
     livekit_UpdateSubscription subscription;
     pb_callback_t publish_tracks;
-    pb_callback_t data_channels;
+    pb_size_t data_channels_count;
+    livekit_DataChannelInfo data_channels[4];
     bool has_offer;
     livekit_SessionDescription offer;
     pb_callback_t track_sids_disabled;
@@ -390,17 +418,6 @@ typedef struct _livekit_SyncState {
     bool has_data_subscription;
     livekit_UpdateDataSubscription data_subscription;
 } livekit_SyncState;
-
-typedef struct _livekit_DataChannelReceiveState {
-    pb_callback_t publisher_sid;
-    uint32_t last_seq;
-} livekit_DataChannelReceiveState;
-
-typedef struct _livekit_DataChannelInfo {
-    pb_callback_t label;
-    uint32_t id;
-    livekit_SignalTarget target;
-} livekit_DataChannelInfo;
 
 typedef struct _livekit_SimulateScenario {
     pb_size_t which_scenario;
@@ -428,8 +445,15 @@ typedef struct _livekit_Pong {
     int64_t timestamp;
 } livekit_Pong;
 
+typedef struct _livekit_RegionInfo {
+    char region[64];
+    char url[256];
+    int64_t distance;
+} livekit_RegionInfo;
+
 typedef struct _livekit_RegionSettings {
-    pb_callback_t regions;
+    pb_size_t regions_count;
+    livekit_RegionInfo regions[16];
 } livekit_RegionSettings;
 
 /* Leaving, or being told to leave (with a reason and what to do next). */
@@ -443,6 +467,7 @@ typedef struct _livekit_LeaveRequest {
 
 /* A message from a client to the server on the signal connection. */
 typedef struct _livekit_SignalRequest {
+    pb_callback_t cb_message;
     pb_size_t which_message;
     union {
         livekit_SessionDescription offer;
@@ -473,14 +498,8 @@ typedef struct _livekit_SignalRequest {
     } message;
 } livekit_SignalRequest;
 
-typedef struct _livekit_RegionInfo {
-    pb_callback_t region;
-    pb_callback_t url;
-    int64_t distance;
-} livekit_RegionInfo;
-
 typedef struct _livekit_SubscriptionResponse {
-    pb_callback_t track_sid;
+    char track_sid[64];
     livekit_SubscriptionError err;
 } livekit_SubscriptionResponse;
 
@@ -489,7 +508,8 @@ typedef struct _livekit_RequestResponse {
     /* The request_id of the request this answers. */
     uint32_t request_id;
     livekit_RequestResponse_Reason reason;
-    pb_callback_t message;
+    char message[256];
+    pb_callback_t cb_request;
     pb_size_t which_request;
     union {
         livekit_TrickleRequest trickle;
@@ -504,7 +524,7 @@ typedef struct _livekit_RequestResponse {
 } livekit_RequestResponse;
 
 typedef struct _livekit_TrackSubscribed {
-    pb_callback_t track_sid;
+    char track_sid[64];
 } livekit_TrackSubscribed;
 
 typedef struct _livekit_ConnectionSettings {
@@ -557,6 +577,7 @@ typedef struct _livekit_MediaSectionsRequirement {
 
 /* A message from the server to a client on the signal connection. */
 typedef struct _livekit_SignalResponse {
+    pb_callback_t cb_message;
     pb_size_t which_message;
     union {
         /* The first message after connecting: the room, this participant, the others. */
@@ -575,7 +596,7 @@ typedef struct _livekit_SignalResponse {
         livekit_StreamStateUpdate stream_state_update;
         livekit_SubscribedQualityUpdate subscribed_quality_update;
         livekit_SubscriptionPermissionUpdate subscription_permission_update;
-        pb_callback_t refresh_token;
+        char refresh_token[4096];
         livekit_TrackUnpublishedResponse track_unpublished;
         int64_t pong;
         livekit_ReconnectResponse reconnect;
@@ -715,131 +736,131 @@ extern "C" {
 
 
 /* Initializer values for message structs */
-#define livekit_SignalRequest_init_default       {0, {livekit_SessionDescription_init_default}}
-#define livekit_SignalResponse_init_default      {0, {livekit_JoinResponse_init_default}}
-#define livekit_SimulcastCodec_init_default      {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, _livekit_VideoLayer_Mode_MIN}
-#define livekit_AddTrackRequest_init_default     {{{NULL}, NULL}, {{NULL}, NULL}, _livekit_TrackType_MIN, 0, 0, 0, 0, _livekit_TrackSource_MIN, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, _livekit_Encryption_Type_MIN, {{NULL}, NULL}, _livekit_BackupCodecPolicy_MIN, {{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_PublishDataTrackRequest_init_default {0, {{NULL}, NULL}, _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_default, false, livekit_DataTrackSchemaId_init_default}
+#define livekit_SignalRequest_init_default       {{{NULL}, NULL}, 0, {livekit_SessionDescription_init_default}}
+#define livekit_SignalResponse_init_default      {{{NULL}, NULL}, 0, {livekit_JoinResponse_init_default}}
+#define livekit_SimulcastCodec_init_default      {"", "", 0, {livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default}, _livekit_VideoLayer_Mode_MIN}
+#define livekit_AddTrackRequest_init_default     {"", "", _livekit_TrackType_MIN, 0, 0, 0, 0, _livekit_TrackSource_MIN, 0, {livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default}, 0, {livekit_SimulcastCodec_init_default, livekit_SimulcastCodec_init_default, livekit_SimulcastCodec_init_default}, "", 0, 0, _livekit_Encryption_Type_MIN, "", _livekit_BackupCodecPolicy_MIN, 0, {_livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN}, 0, {_livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN}}
+#define livekit_PublishDataTrackRequest_init_default {0, "", _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_default, false, livekit_DataTrackSchemaId_init_default}
 #define livekit_PublishDataTrackResponse_init_default {false, livekit_DataTrackInfo_init_default}
 #define livekit_UnpublishDataTrackRequest_init_default {0}
 #define livekit_UnpublishDataTrackResponse_init_default {false, livekit_DataTrackInfo_init_default}
 #define livekit_DataTrackSubscriberHandles_init_default {{{NULL}, NULL}}
-#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_init_default {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_init_default {"", "", ""}
 #define livekit_DataTrackSubscriberHandles_SubHandlesEntry_init_default {0, false, livekit_DataTrackSubscriberHandles_PublishedDataTrack_init_default}
-#define livekit_TrickleRequest_init_default      {{{NULL}, NULL}, _livekit_SignalTarget_MIN, 0}
-#define livekit_MuteTrackRequest_init_default    {{{NULL}, NULL}, 0}
-#define livekit_JoinResponse_init_default        {false, livekit_Room_init_default, false, livekit_ParticipantInfo_init_default, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}, false, livekit_ClientConfiguration_init_default, {{NULL}, NULL}, 0, 0, false, livekit_ServerInfo_init_default, {{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_ReconnectResponse_init_default   {{{NULL}, NULL}, false, livekit_ClientConfiguration_init_default, false, livekit_ServerInfo_init_default, 0}
-#define livekit_TrackPublishedResponse_init_default {{{NULL}, NULL}, false, livekit_TrackInfo_init_default}
-#define livekit_TrackUnpublishedResponse_init_default {{{NULL}, NULL}}
-#define livekit_SessionDescription_init_default  {{{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
-#define livekit_SessionDescription_MidToTrackIdEntry_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_TrickleRequest_init_default      {"", _livekit_SignalTarget_MIN, 0}
+#define livekit_MuteTrackRequest_init_default    {"", 0}
+#define livekit_JoinResponse_init_default        {false, livekit_Room_init_default, false, livekit_ParticipantInfo_init_default, {{NULL}, NULL}, "", 0, {livekit_ICEServer_init_default, livekit_ICEServer_init_default, livekit_ICEServer_init_default, livekit_ICEServer_init_default}, 0, "", false, livekit_ClientConfiguration_init_default, "", 0, 0, false, livekit_ServerInfo_init_default, {0, {0}}, 0, {livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default, livekit_Codec_init_default}, 0}
+#define livekit_ReconnectResponse_init_default   {0, {livekit_ICEServer_init_default, livekit_ICEServer_init_default, livekit_ICEServer_init_default, livekit_ICEServer_init_default}, false, livekit_ClientConfiguration_init_default, false, livekit_ServerInfo_init_default, 0}
+#define livekit_TrackPublishedResponse_init_default {"", false, livekit_TrackInfo_init_default}
+#define livekit_TrackUnpublishedResponse_init_default {""}
+#define livekit_SessionDescription_init_default  {"", {{NULL}, NULL}, 0, {{NULL}, NULL}}
+#define livekit_SessionDescription_MidToTrackIdEntry_init_default {"", ""}
 #define livekit_ParticipantUpdate_init_default   {{{NULL}, NULL}}
 #define livekit_UpdateSubscription_init_default  {{{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_UpdateDataSubscription_init_default {{{NULL}, NULL}}
-#define livekit_UpdateDataSubscription_Update_init_default {{{NULL}, NULL}, 0, false, livekit_DataTrackSubscriptionOptions_init_default}
+#define livekit_UpdateDataSubscription_Update_init_default {"", 0, false, livekit_DataTrackSubscriptionOptions_init_default}
 #define livekit_StoreDataBlobRequest_init_default {0, false, livekit_DataBlob_init_default}
 #define livekit_StoreDataBlobResponse_init_default {0, false, livekit_DataBlobKey_init_default}
-#define livekit_GetDataBlobRequest_init_default  {0, {{NULL}, NULL}, false, livekit_DataBlobKey_init_default}
+#define livekit_GetDataBlobRequest_init_default  {0, "", false, livekit_DataBlobKey_init_default}
 #define livekit_GetDataBlobResponse_init_default {0, false, livekit_DataBlob_init_default}
 #define livekit_UpdateTrackSettings_init_default {{{NULL}, NULL}, 0, _livekit_VideoQuality_MIN, 0, 0, 0, 0}
-#define livekit_UpdateLocalAudioTrack_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_UpdateLocalVideoTrack_init_default {{{NULL}, NULL}, 0, 0}
+#define livekit_UpdateLocalAudioTrack_init_default {"", 0, {_livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN}}
+#define livekit_UpdateLocalVideoTrack_init_default {"", 0, 0}
 #define livekit_LeaveRequest_init_default        {0, _livekit_DisconnectReason_MIN, _livekit_LeaveRequest_Action_MIN, false, livekit_RegionSettings_init_default}
-#define livekit_UpdateVideoLayers_init_default   {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_UpdateParticipantMetadata_init_default {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
+#define livekit_UpdateVideoLayers_init_default   {"", 0, {livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default, livekit_VideoLayer_init_default}}
+#define livekit_UpdateParticipantMetadata_init_default {{{NULL}, NULL}, "", {{NULL}, NULL}, 0}
 #define livekit_UpdateParticipantMetadata_AttributesEntry_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_ICEServer_init_default           {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_ICEServer_init_default           {0, {"", "", "", ""}, "", ""}
 #define livekit_SpeakersChanged_init_default     {{{NULL}, NULL}}
 #define livekit_RoomUpdate_init_default          {false, livekit_Room_init_default}
-#define livekit_ConnectionQualityInfo_init_default {{{NULL}, NULL}, _livekit_ConnectionQuality_MIN, 0}
+#define livekit_ConnectionQualityInfo_init_default {"", _livekit_ConnectionQuality_MIN, 0}
 #define livekit_ConnectionQualityUpdate_init_default {{{NULL}, NULL}}
-#define livekit_StreamStateInfo_init_default     {{{NULL}, NULL}, {{NULL}, NULL}, _livekit_StreamState_MIN}
+#define livekit_StreamStateInfo_init_default     {"", "", _livekit_StreamState_MIN}
 #define livekit_StreamStateUpdate_init_default   {{{NULL}, NULL}}
 #define livekit_SubscribedQuality_init_default   {_livekit_VideoQuality_MIN, 0}
-#define livekit_SubscribedCodec_init_default     {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_SubscribedQualityUpdate_init_default {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_SubscribedAudioCodecUpdate_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_TrackPermission_init_default     {{{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_SubscribedCodec_init_default     {"", 0, {livekit_SubscribedQuality_init_default, livekit_SubscribedQuality_init_default, livekit_SubscribedQuality_init_default, livekit_SubscribedQuality_init_default}}
+#define livekit_SubscribedQualityUpdate_init_default {"", 0, {livekit_SubscribedQuality_init_default, livekit_SubscribedQuality_init_default, livekit_SubscribedQuality_init_default, livekit_SubscribedQuality_init_default}, 0, {livekit_SubscribedCodec_init_default, livekit_SubscribedCodec_init_default, livekit_SubscribedCodec_init_default}}
+#define livekit_SubscribedAudioCodecUpdate_init_default {"", 0, {livekit_SubscribedAudioCodec_init_default, livekit_SubscribedAudioCodec_init_default, livekit_SubscribedAudioCodec_init_default}}
+#define livekit_TrackPermission_init_default     {"", 0, {{NULL}, NULL}, ""}
 #define livekit_SubscriptionPermission_init_default {0, {{NULL}, NULL}}
-#define livekit_SubscriptionPermissionUpdate_init_default {{{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_RoomMovedResponse_init_default   {false, livekit_Room_init_default, {{NULL}, NULL}, false, livekit_ParticipantInfo_init_default, {{NULL}, NULL}}
-#define livekit_SyncState_init_default           {false, livekit_SessionDescription_init_default, false, livekit_UpdateSubscription_init_default, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_SessionDescription_init_default, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_UpdateDataSubscription_init_default}
-#define livekit_DataChannelReceiveState_init_default {{{NULL}, NULL}, 0}
-#define livekit_DataChannelInfo_init_default     {{{NULL}, NULL}, 0, _livekit_SignalTarget_MIN}
+#define livekit_SubscriptionPermissionUpdate_init_default {"", "", 0}
+#define livekit_RoomMovedResponse_init_default   {false, livekit_Room_init_default, "", false, livekit_ParticipantInfo_init_default, {{NULL}, NULL}}
+#define livekit_SyncState_init_default           {false, livekit_SessionDescription_init_default, false, livekit_UpdateSubscription_init_default, {{NULL}, NULL}, 0, {livekit_DataChannelInfo_init_default, livekit_DataChannelInfo_init_default, livekit_DataChannelInfo_init_default, livekit_DataChannelInfo_init_default}, false, livekit_SessionDescription_init_default, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_UpdateDataSubscription_init_default}
+#define livekit_DataChannelReceiveState_init_default {"", 0}
+#define livekit_DataChannelInfo_init_default     {"", 0, _livekit_SignalTarget_MIN}
 #define livekit_SimulateScenario_init_default    {0, {0}}
 #define livekit_Ping_init_default                {0, 0}
 #define livekit_Pong_init_default                {0, 0}
-#define livekit_RegionSettings_init_default      {{{NULL}, NULL}}
-#define livekit_RegionInfo_init_default          {{{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_SubscriptionResponse_init_default {{{NULL}, NULL}, _livekit_SubscriptionError_MIN}
-#define livekit_RequestResponse_init_default     {0, _livekit_RequestResponse_Reason_MIN, {{NULL}, NULL}, 0, {livekit_TrickleRequest_init_default}}
-#define livekit_TrackSubscribed_init_default     {{{NULL}, NULL}}
+#define livekit_RegionSettings_init_default      {0, {livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default, livekit_RegionInfo_init_default}}
+#define livekit_RegionInfo_init_default          {"", "", 0}
+#define livekit_SubscriptionResponse_init_default {"", _livekit_SubscriptionError_MIN}
+#define livekit_RequestResponse_init_default     {0, _livekit_RequestResponse_Reason_MIN, "", {{NULL}, NULL}, 0, {livekit_TrickleRequest_init_default}}
+#define livekit_TrackSubscribed_init_default     {""}
 #define livekit_ConnectionSettings_init_default  {0, 0, false, 0, 0, false, 0}
 #define livekit_JoinRequest_init_default         {false, livekit_ClientInfo_init_default, false, livekit_ConnectionSettings_init_default, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_SessionDescription_init_default, 0, _livekit_ReconnectReason_MIN, {{NULL}, NULL}, false, livekit_SyncState_init_default}
 #define livekit_JoinRequest_ParticipantAttributesEntry_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_WrappedJoinRequest_init_default  {_livekit_WrappedJoinRequest_Compression_MIN, {{NULL}, NULL}}
 #define livekit_MediaSectionsRequirement_init_default {0, 0}
-#define livekit_SignalRequest_init_zero          {0, {livekit_SessionDescription_init_zero}}
-#define livekit_SignalResponse_init_zero         {0, {livekit_JoinResponse_init_zero}}
-#define livekit_SimulcastCodec_init_zero         {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, _livekit_VideoLayer_Mode_MIN}
-#define livekit_AddTrackRequest_init_zero        {{{NULL}, NULL}, {{NULL}, NULL}, _livekit_TrackType_MIN, 0, 0, 0, 0, _livekit_TrackSource_MIN, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, _livekit_Encryption_Type_MIN, {{NULL}, NULL}, _livekit_BackupCodecPolicy_MIN, {{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_PublishDataTrackRequest_init_zero {0, {{NULL}, NULL}, _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_zero, false, livekit_DataTrackSchemaId_init_zero}
+#define livekit_SignalRequest_init_zero          {{{NULL}, NULL}, 0, {livekit_SessionDescription_init_zero}}
+#define livekit_SignalResponse_init_zero         {{{NULL}, NULL}, 0, {livekit_JoinResponse_init_zero}}
+#define livekit_SimulcastCodec_init_zero         {"", "", 0, {livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero}, _livekit_VideoLayer_Mode_MIN}
+#define livekit_AddTrackRequest_init_zero        {"", "", _livekit_TrackType_MIN, 0, 0, 0, 0, _livekit_TrackSource_MIN, 0, {livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero}, 0, {livekit_SimulcastCodec_init_zero, livekit_SimulcastCodec_init_zero, livekit_SimulcastCodec_init_zero}, "", 0, 0, _livekit_Encryption_Type_MIN, "", _livekit_BackupCodecPolicy_MIN, 0, {_livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN}, 0, {_livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN, _livekit_PacketTrailerFeature_MIN}}
+#define livekit_PublishDataTrackRequest_init_zero {0, "", _livekit_Encryption_Type_MIN, false, livekit_DataTrackFrameEncoding_init_zero, false, livekit_DataTrackSchemaId_init_zero}
 #define livekit_PublishDataTrackResponse_init_zero {false, livekit_DataTrackInfo_init_zero}
 #define livekit_UnpublishDataTrackRequest_init_zero {0}
 #define livekit_UnpublishDataTrackResponse_init_zero {false, livekit_DataTrackInfo_init_zero}
 #define livekit_DataTrackSubscriberHandles_init_zero {{{NULL}, NULL}}
-#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_init_zero {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_init_zero {"", "", ""}
 #define livekit_DataTrackSubscriberHandles_SubHandlesEntry_init_zero {0, false, livekit_DataTrackSubscriberHandles_PublishedDataTrack_init_zero}
-#define livekit_TrickleRequest_init_zero         {{{NULL}, NULL}, _livekit_SignalTarget_MIN, 0}
-#define livekit_MuteTrackRequest_init_zero       {{{NULL}, NULL}, 0}
-#define livekit_JoinResponse_init_zero           {false, livekit_Room_init_zero, false, livekit_ParticipantInfo_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}, false, livekit_ClientConfiguration_init_zero, {{NULL}, NULL}, 0, 0, false, livekit_ServerInfo_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_ReconnectResponse_init_zero      {{{NULL}, NULL}, false, livekit_ClientConfiguration_init_zero, false, livekit_ServerInfo_init_zero, 0}
-#define livekit_TrackPublishedResponse_init_zero {{{NULL}, NULL}, false, livekit_TrackInfo_init_zero}
-#define livekit_TrackUnpublishedResponse_init_zero {{{NULL}, NULL}}
-#define livekit_SessionDescription_init_zero     {{{NULL}, NULL}, {{NULL}, NULL}, 0, {{NULL}, NULL}}
-#define livekit_SessionDescription_MidToTrackIdEntry_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_TrickleRequest_init_zero         {"", _livekit_SignalTarget_MIN, 0}
+#define livekit_MuteTrackRequest_init_zero       {"", 0}
+#define livekit_JoinResponse_init_zero           {false, livekit_Room_init_zero, false, livekit_ParticipantInfo_init_zero, {{NULL}, NULL}, "", 0, {livekit_ICEServer_init_zero, livekit_ICEServer_init_zero, livekit_ICEServer_init_zero, livekit_ICEServer_init_zero}, 0, "", false, livekit_ClientConfiguration_init_zero, "", 0, 0, false, livekit_ServerInfo_init_zero, {0, {0}}, 0, {livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero, livekit_Codec_init_zero}, 0}
+#define livekit_ReconnectResponse_init_zero      {0, {livekit_ICEServer_init_zero, livekit_ICEServer_init_zero, livekit_ICEServer_init_zero, livekit_ICEServer_init_zero}, false, livekit_ClientConfiguration_init_zero, false, livekit_ServerInfo_init_zero, 0}
+#define livekit_TrackPublishedResponse_init_zero {"", false, livekit_TrackInfo_init_zero}
+#define livekit_TrackUnpublishedResponse_init_zero {""}
+#define livekit_SessionDescription_init_zero     {"", {{NULL}, NULL}, 0, {{NULL}, NULL}}
+#define livekit_SessionDescription_MidToTrackIdEntry_init_zero {"", ""}
 #define livekit_ParticipantUpdate_init_zero      {{{NULL}, NULL}}
 #define livekit_UpdateSubscription_init_zero     {{{NULL}, NULL}, 0, {{NULL}, NULL}}
 #define livekit_UpdateDataSubscription_init_zero {{{NULL}, NULL}}
-#define livekit_UpdateDataSubscription_Update_init_zero {{{NULL}, NULL}, 0, false, livekit_DataTrackSubscriptionOptions_init_zero}
+#define livekit_UpdateDataSubscription_Update_init_zero {"", 0, false, livekit_DataTrackSubscriptionOptions_init_zero}
 #define livekit_StoreDataBlobRequest_init_zero   {0, false, livekit_DataBlob_init_zero}
 #define livekit_StoreDataBlobResponse_init_zero  {0, false, livekit_DataBlobKey_init_zero}
-#define livekit_GetDataBlobRequest_init_zero     {0, {{NULL}, NULL}, false, livekit_DataBlobKey_init_zero}
+#define livekit_GetDataBlobRequest_init_zero     {0, "", false, livekit_DataBlobKey_init_zero}
 #define livekit_GetDataBlobResponse_init_zero    {0, false, livekit_DataBlob_init_zero}
 #define livekit_UpdateTrackSettings_init_zero    {{{NULL}, NULL}, 0, _livekit_VideoQuality_MIN, 0, 0, 0, 0}
-#define livekit_UpdateLocalAudioTrack_init_zero  {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_UpdateLocalVideoTrack_init_zero  {{{NULL}, NULL}, 0, 0}
+#define livekit_UpdateLocalAudioTrack_init_zero  {"", 0, {_livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN, _livekit_AudioTrackFeature_MIN}}
+#define livekit_UpdateLocalVideoTrack_init_zero  {"", 0, 0}
 #define livekit_LeaveRequest_init_zero           {0, _livekit_DisconnectReason_MIN, _livekit_LeaveRequest_Action_MIN, false, livekit_RegionSettings_init_zero}
-#define livekit_UpdateVideoLayers_init_zero      {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_UpdateParticipantMetadata_init_zero {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0}
+#define livekit_UpdateVideoLayers_init_zero      {"", 0, {livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero, livekit_VideoLayer_init_zero}}
+#define livekit_UpdateParticipantMetadata_init_zero {{{NULL}, NULL}, "", {{NULL}, NULL}, 0}
 #define livekit_UpdateParticipantMetadata_AttributesEntry_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_ICEServer_init_zero              {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_ICEServer_init_zero              {0, {"", "", "", ""}, "", ""}
 #define livekit_SpeakersChanged_init_zero        {{{NULL}, NULL}}
 #define livekit_RoomUpdate_init_zero             {false, livekit_Room_init_zero}
-#define livekit_ConnectionQualityInfo_init_zero  {{{NULL}, NULL}, _livekit_ConnectionQuality_MIN, 0}
+#define livekit_ConnectionQualityInfo_init_zero  {"", _livekit_ConnectionQuality_MIN, 0}
 #define livekit_ConnectionQualityUpdate_init_zero {{{NULL}, NULL}}
-#define livekit_StreamStateInfo_init_zero        {{{NULL}, NULL}, {{NULL}, NULL}, _livekit_StreamState_MIN}
+#define livekit_StreamStateInfo_init_zero        {"", "", _livekit_StreamState_MIN}
 #define livekit_StreamStateUpdate_init_zero      {{{NULL}, NULL}}
 #define livekit_SubscribedQuality_init_zero      {_livekit_VideoQuality_MIN, 0}
-#define livekit_SubscribedCodec_init_zero        {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_SubscribedQualityUpdate_init_zero {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_SubscribedAudioCodecUpdate_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
-#define livekit_TrackPermission_init_zero        {{{NULL}, NULL}, 0, {{NULL}, NULL}, {{NULL}, NULL}}
+#define livekit_SubscribedCodec_init_zero        {"", 0, {livekit_SubscribedQuality_init_zero, livekit_SubscribedQuality_init_zero, livekit_SubscribedQuality_init_zero, livekit_SubscribedQuality_init_zero}}
+#define livekit_SubscribedQualityUpdate_init_zero {"", 0, {livekit_SubscribedQuality_init_zero, livekit_SubscribedQuality_init_zero, livekit_SubscribedQuality_init_zero, livekit_SubscribedQuality_init_zero}, 0, {livekit_SubscribedCodec_init_zero, livekit_SubscribedCodec_init_zero, livekit_SubscribedCodec_init_zero}}
+#define livekit_SubscribedAudioCodecUpdate_init_zero {"", 0, {livekit_SubscribedAudioCodec_init_zero, livekit_SubscribedAudioCodec_init_zero, livekit_SubscribedAudioCodec_init_zero}}
+#define livekit_TrackPermission_init_zero        {"", 0, {{NULL}, NULL}, ""}
 #define livekit_SubscriptionPermission_init_zero {0, {{NULL}, NULL}}
-#define livekit_SubscriptionPermissionUpdate_init_zero {{{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_RoomMovedResponse_init_zero      {false, livekit_Room_init_zero, {{NULL}, NULL}, false, livekit_ParticipantInfo_init_zero, {{NULL}, NULL}}
-#define livekit_SyncState_init_zero              {false, livekit_SessionDescription_init_zero, false, livekit_UpdateSubscription_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_SessionDescription_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_UpdateDataSubscription_init_zero}
-#define livekit_DataChannelReceiveState_init_zero {{{NULL}, NULL}, 0}
-#define livekit_DataChannelInfo_init_zero        {{{NULL}, NULL}, 0, _livekit_SignalTarget_MIN}
+#define livekit_SubscriptionPermissionUpdate_init_zero {"", "", 0}
+#define livekit_RoomMovedResponse_init_zero      {false, livekit_Room_init_zero, "", false, livekit_ParticipantInfo_init_zero, {{NULL}, NULL}}
+#define livekit_SyncState_init_zero              {false, livekit_SessionDescription_init_zero, false, livekit_UpdateSubscription_init_zero, {{NULL}, NULL}, 0, {livekit_DataChannelInfo_init_zero, livekit_DataChannelInfo_init_zero, livekit_DataChannelInfo_init_zero, livekit_DataChannelInfo_init_zero}, false, livekit_SessionDescription_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_UpdateDataSubscription_init_zero}
+#define livekit_DataChannelReceiveState_init_zero {"", 0}
+#define livekit_DataChannelInfo_init_zero        {"", 0, _livekit_SignalTarget_MIN}
 #define livekit_SimulateScenario_init_zero       {0, {0}}
 #define livekit_Ping_init_zero                   {0, 0}
 #define livekit_Pong_init_zero                   {0, 0}
-#define livekit_RegionSettings_init_zero         {{{NULL}, NULL}}
-#define livekit_RegionInfo_init_zero             {{{NULL}, NULL}, {{NULL}, NULL}, 0}
-#define livekit_SubscriptionResponse_init_zero   {{{NULL}, NULL}, _livekit_SubscriptionError_MIN}
-#define livekit_RequestResponse_init_zero        {0, _livekit_RequestResponse_Reason_MIN, {{NULL}, NULL}, 0, {livekit_TrickleRequest_init_zero}}
-#define livekit_TrackSubscribed_init_zero        {{{NULL}, NULL}}
+#define livekit_RegionSettings_init_zero         {0, {livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero, livekit_RegionInfo_init_zero}}
+#define livekit_RegionInfo_init_zero             {"", "", 0}
+#define livekit_SubscriptionResponse_init_zero   {"", _livekit_SubscriptionError_MIN}
+#define livekit_RequestResponse_init_zero        {0, _livekit_RequestResponse_Reason_MIN, "", {{NULL}, NULL}, 0, {livekit_TrickleRequest_init_zero}}
+#define livekit_TrackSubscribed_init_zero        {""}
 #define livekit_ConnectionSettings_init_zero     {0, 0, false, 0, 0, false, 0}
 #define livekit_JoinRequest_init_zero            {false, livekit_ClientInfo_init_zero, false, livekit_ConnectionSettings_init_zero, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, false, livekit_SessionDescription_init_zero, 0, _livekit_ReconnectReason_MIN, {{NULL}, NULL}, false, livekit_SyncState_init_zero}
 #define livekit_JoinRequest_ParticipantAttributesEntry_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
@@ -888,25 +909,6 @@ extern "C" {
 #define livekit_TrickleRequest_final_tag         3
 #define livekit_MuteTrackRequest_sid_tag         1
 #define livekit_MuteTrackRequest_muted_tag       2
-#define livekit_JoinResponse_room_tag            1
-#define livekit_JoinResponse_participant_tag     2
-#define livekit_JoinResponse_other_participants_tag 3
-#define livekit_JoinResponse_server_version_tag  4
-#define livekit_JoinResponse_ice_servers_tag     5
-#define livekit_JoinResponse_subscriber_primary_tag 6
-#define livekit_JoinResponse_alternative_url_tag 7
-#define livekit_JoinResponse_client_configuration_tag 8
-#define livekit_JoinResponse_server_region_tag   9
-#define livekit_JoinResponse_ping_timeout_tag    10
-#define livekit_JoinResponse_ping_interval_tag   11
-#define livekit_JoinResponse_server_info_tag     12
-#define livekit_JoinResponse_sif_trailer_tag     13
-#define livekit_JoinResponse_enabled_publish_codecs_tag 14
-#define livekit_JoinResponse_fast_publish_tag    15
-#define livekit_ReconnectResponse_ice_servers_tag 1
-#define livekit_ReconnectResponse_client_configuration_tag 2
-#define livekit_ReconnectResponse_server_info_tag 3
-#define livekit_ReconnectResponse_last_message_seq_tag 4
 #define livekit_TrackPublishedResponse_cid_tag   1
 #define livekit_TrackPublishedResponse_track_tag 2
 #define livekit_TrackUnpublishedResponse_track_sid_tag 1
@@ -956,6 +958,25 @@ extern "C" {
 #define livekit_ICEServer_urls_tag               1
 #define livekit_ICEServer_username_tag           2
 #define livekit_ICEServer_credential_tag         3
+#define livekit_JoinResponse_room_tag            1
+#define livekit_JoinResponse_participant_tag     2
+#define livekit_JoinResponse_other_participants_tag 3
+#define livekit_JoinResponse_server_version_tag  4
+#define livekit_JoinResponse_ice_servers_tag     5
+#define livekit_JoinResponse_subscriber_primary_tag 6
+#define livekit_JoinResponse_alternative_url_tag 7
+#define livekit_JoinResponse_client_configuration_tag 8
+#define livekit_JoinResponse_server_region_tag   9
+#define livekit_JoinResponse_ping_timeout_tag    10
+#define livekit_JoinResponse_ping_interval_tag   11
+#define livekit_JoinResponse_server_info_tag     12
+#define livekit_JoinResponse_sif_trailer_tag     13
+#define livekit_JoinResponse_enabled_publish_codecs_tag 14
+#define livekit_JoinResponse_fast_publish_tag    15
+#define livekit_ReconnectResponse_ice_servers_tag 1
+#define livekit_ReconnectResponse_client_configuration_tag 2
+#define livekit_ReconnectResponse_server_info_tag 3
+#define livekit_ReconnectResponse_last_message_seq_tag 4
 #define livekit_SpeakersChanged_speakers_tag     1
 #define livekit_RoomUpdate_room_tag              1
 #define livekit_ConnectionQualityInfo_participant_sid_tag 1
@@ -988,6 +1009,11 @@ extern "C" {
 #define livekit_RoomMovedResponse_token_tag      2
 #define livekit_RoomMovedResponse_participant_tag 3
 #define livekit_RoomMovedResponse_other_participants_tag 4
+#define livekit_DataChannelReceiveState_publisher_sid_tag 1
+#define livekit_DataChannelReceiveState_last_seq_tag 2
+#define livekit_DataChannelInfo_label_tag        1
+#define livekit_DataChannelInfo_id_tag           2
+#define livekit_DataChannelInfo_target_tag       3
 #define livekit_SyncState_answer_tag             1
 #define livekit_SyncState_subscription_tag       2
 #define livekit_SyncState_publish_tracks_tag     3
@@ -997,11 +1023,6 @@ extern "C" {
 #define livekit_SyncState_datachannel_receive_states_tag 7
 #define livekit_SyncState_publish_data_tracks_tag 8
 #define livekit_SyncState_data_subscription_tag  9
-#define livekit_DataChannelReceiveState_publisher_sid_tag 1
-#define livekit_DataChannelReceiveState_last_seq_tag 2
-#define livekit_DataChannelInfo_label_tag        1
-#define livekit_DataChannelInfo_id_tag           2
-#define livekit_DataChannelInfo_target_tag       3
 #define livekit_SimulateScenario_speaker_update_tag 1
 #define livekit_SimulateScenario_node_failure_tag 2
 #define livekit_SimulateScenario_migration_tag   3
@@ -1015,6 +1036,9 @@ extern "C" {
 #define livekit_Ping_rtt_tag                     2
 #define livekit_Pong_last_ping_timestamp_tag     1
 #define livekit_Pong_timestamp_tag               2
+#define livekit_RegionInfo_region_tag            1
+#define livekit_RegionInfo_url_tag               2
+#define livekit_RegionInfo_distance_tag          3
 #define livekit_RegionSettings_regions_tag       1
 #define livekit_LeaveRequest_can_reconnect_tag   1
 #define livekit_LeaveRequest_reason_tag          2
@@ -1042,9 +1066,6 @@ extern "C" {
 #define livekit_SignalRequest_update_data_subscription_tag 21
 #define livekit_SignalRequest_store_data_blob_request_tag 22
 #define livekit_SignalRequest_get_data_blob_request_tag 23
-#define livekit_RegionInfo_region_tag            1
-#define livekit_RegionInfo_url_tag               2
-#define livekit_RegionInfo_distance_tag          3
 #define livekit_SubscriptionResponse_track_sid_tag 1
 #define livekit_SubscriptionResponse_err_tag     2
 #define livekit_RequestResponse_request_id_tag   1
@@ -1113,28 +1134,28 @@ extern "C" {
 
 /* Struct field encoding specification for nanopb */
 #define livekit_SignalRequest_FIELDLIST(X, a) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,offer,message.offer),   1) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,answer,message.answer),   2) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,trickle,message.trickle),   3) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,add_track,message.add_track),   4) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,mute,message.mute),   5) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,subscription,message.subscription),   6) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,track_setting,message.track_setting),   7) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,leave,message.leave),   8) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,update_layers,message.update_layers),  10) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,subscription_permission,message.subscription_permission),  11) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,sync_state,message.sync_state),  12) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,simulate,message.simulate),  13) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,offer,message.offer),   1) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,answer,message.answer),   2) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,trickle,message.trickle),   3) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,add_track,message.add_track),   4) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,mute,message.mute),   5) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,subscription,message.subscription),   6) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,track_setting,message.track_setting),   7) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,leave,message.leave),   8) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,update_layers,message.update_layers),  10) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,subscription_permission,message.subscription_permission),  11) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,sync_state,message.sync_state),  12) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,simulate,message.simulate),  13) \
 X(a, STATIC,   ONEOF,    INT64,    (message,ping,message.ping),  14) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,update_metadata,message.update_metadata),  15) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,ping_req,message.ping_req),  16) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,update_audio_track,message.update_audio_track),  17) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,update_video_track,message.update_video_track),  18) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,publish_data_track_request,message.publish_data_track_request),  19) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,unpublish_data_track_request,message.unpublish_data_track_request),  20) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,update_data_subscription,message.update_data_subscription),  21) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,store_data_blob_request,message.store_data_blob_request),  22) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,get_data_blob_request,message.get_data_blob_request),  23)
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,update_metadata,message.update_metadata),  15) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,ping_req,message.ping_req),  16) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,update_audio_track,message.update_audio_track),  17) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,update_video_track,message.update_video_track),  18) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,publish_data_track_request,message.publish_data_track_request),  19) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,unpublish_data_track_request,message.unpublish_data_track_request),  20) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,update_data_subscription,message.update_data_subscription),  21) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,store_data_blob_request,message.store_data_blob_request),  22) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,get_data_blob_request,message.get_data_blob_request),  23)
 #define livekit_SignalRequest_CALLBACK NULL
 #define livekit_SignalRequest_DEFAULT NULL
 #define livekit_SignalRequest_message_offer_MSGTYPE livekit_SessionDescription
@@ -1160,37 +1181,37 @@ X(a, STATIC,   ONEOF,    MESSAGE,  (message,get_data_blob_request,message.get_da
 #define livekit_SignalRequest_message_get_data_blob_request_MSGTYPE livekit_GetDataBlobRequest
 
 #define livekit_SignalResponse_FIELDLIST(X, a) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,join,message.join),   1) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,answer,message.answer),   2) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,offer,message.offer),   3) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,trickle,message.trickle),   4) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,update,message.update),   5) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,track_published,message.track_published),   6) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,leave,message.leave),   8) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,mute,message.mute),   9) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,speakers_changed,message.speakers_changed),  10) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,room_update,message.room_update),  11) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,connection_quality,message.connection_quality),  12) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,stream_state_update,message.stream_state_update),  13) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,subscribed_quality_update,message.subscribed_quality_update),  14) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,subscription_permission_update,message.subscription_permission_update),  15) \
-X(a, CALLBACK, ONEOF,    STRING,   (message,refresh_token,message.refresh_token),  16) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,track_unpublished,message.track_unpublished),  17) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,join,message.join),   1) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,answer,message.answer),   2) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,offer,message.offer),   3) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,trickle,message.trickle),   4) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,update,message.update),   5) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,track_published,message.track_published),   6) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,leave,message.leave),   8) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,mute,message.mute),   9) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,speakers_changed,message.speakers_changed),  10) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,room_update,message.room_update),  11) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,connection_quality,message.connection_quality),  12) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,stream_state_update,message.stream_state_update),  13) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,subscribed_quality_update,message.subscribed_quality_update),  14) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,subscription_permission_update,message.subscription_permission_update),  15) \
+X(a, STATIC,   ONEOF,    STRING,   (message,refresh_token,message.refresh_token),  16) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,track_unpublished,message.track_unpublished),  17) \
 X(a, STATIC,   ONEOF,    INT64,    (message,pong,message.pong),  18) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,reconnect,message.reconnect),  19) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,pong_resp,message.pong_resp),  20) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,subscription_response,message.subscription_response),  21) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,request_response,message.request_response),  22) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,track_subscribed,message.track_subscribed),  23) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,room_moved,message.room_moved),  24) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,media_sections_requirement,message.media_sections_requirement),  25) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,subscribed_audio_codec_update,message.subscribed_audio_codec_update),  26) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,publish_data_track_response,message.publish_data_track_response),  27) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,unpublish_data_track_response,message.unpublish_data_track_response),  28) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,data_track_subscriber_handles,message.data_track_subscriber_handles),  29) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,store_data_blob_response,message.store_data_blob_response),  30) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (message,get_data_blob_response,message.get_data_blob_response),  31)
-#define livekit_SignalResponse_CALLBACK pb_default_field_callback
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,reconnect,message.reconnect),  19) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,pong_resp,message.pong_resp),  20) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,subscription_response,message.subscription_response),  21) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,request_response,message.request_response),  22) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,track_subscribed,message.track_subscribed),  23) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,room_moved,message.room_moved),  24) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,media_sections_requirement,message.media_sections_requirement),  25) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,subscribed_audio_codec_update,message.subscribed_audio_codec_update),  26) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,publish_data_track_response,message.publish_data_track_response),  27) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,unpublish_data_track_response,message.unpublish_data_track_response),  28) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,data_track_subscriber_handles,message.data_track_subscriber_handles),  29) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,store_data_blob_response,message.store_data_blob_response),  30) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (message,get_data_blob_response,message.get_data_blob_response),  31)
+#define livekit_SignalResponse_CALLBACK NULL
 #define livekit_SignalResponse_DEFAULT NULL
 #define livekit_SignalResponse_message_join_MSGTYPE livekit_JoinResponse
 #define livekit_SignalResponse_message_answer_MSGTYPE livekit_SessionDescription
@@ -1222,45 +1243,45 @@ X(a, STATIC,   ONEOF,    MESSAGE,  (message,get_data_blob_response,message.get_d
 #define livekit_SignalResponse_message_get_data_blob_response_MSGTYPE livekit_GetDataBlobResponse
 
 #define livekit_SimulcastCodec_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   codec,             1) \
-X(a, CALLBACK, SINGULAR, STRING,   cid,               2) \
-X(a, CALLBACK, REPEATED, MESSAGE,  layers,            4) \
+X(a, STATIC,   SINGULAR, STRING,   codec,             1) \
+X(a, STATIC,   SINGULAR, STRING,   cid,               2) \
+X(a, STATIC,   REPEATED, MESSAGE,  layers,            4) \
 X(a, STATIC,   SINGULAR, UENUM,    video_layer_mode,   5)
-#define livekit_SimulcastCodec_CALLBACK pb_default_field_callback
+#define livekit_SimulcastCodec_CALLBACK NULL
 #define livekit_SimulcastCodec_DEFAULT NULL
 #define livekit_SimulcastCodec_layers_MSGTYPE livekit_VideoLayer
 
 #define livekit_AddTrackRequest_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   cid,               1) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              2) \
+X(a, STATIC,   SINGULAR, STRING,   cid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   name,              2) \
 X(a, STATIC,   SINGULAR, UENUM,    type,              3) \
 X(a, STATIC,   SINGULAR, UINT32,   width,             4) \
 X(a, STATIC,   SINGULAR, UINT32,   height,            5) \
 X(a, STATIC,   SINGULAR, BOOL,     muted,             6) \
 X(a, STATIC,   SINGULAR, BOOL,     disable_dtx,       7) \
 X(a, STATIC,   SINGULAR, UENUM,    source,            8) \
-X(a, CALLBACK, REPEATED, MESSAGE,  layers,            9) \
-X(a, CALLBACK, REPEATED, MESSAGE,  simulcast_codecs,  10) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,              11) \
+X(a, STATIC,   REPEATED, MESSAGE,  layers,            9) \
+X(a, STATIC,   REPEATED, MESSAGE,  simulcast_codecs,  10) \
+X(a, STATIC,   SINGULAR, STRING,   sid,              11) \
 X(a, STATIC,   SINGULAR, BOOL,     stereo,           12) \
 X(a, STATIC,   SINGULAR, BOOL,     disable_red,      13) \
 X(a, STATIC,   SINGULAR, UENUM,    encryption,       14) \
-X(a, CALLBACK, SINGULAR, STRING,   stream,           15) \
+X(a, STATIC,   SINGULAR, STRING,   stream,           15) \
 X(a, STATIC,   SINGULAR, UENUM,    backup_codec_policy,  16) \
-X(a, CALLBACK, REPEATED, UENUM,    audio_features,   17) \
-X(a, CALLBACK, REPEATED, UENUM,    packet_trailer_features,  18)
-#define livekit_AddTrackRequest_CALLBACK pb_default_field_callback
+X(a, STATIC,   REPEATED, UENUM,    audio_features,   17) \
+X(a, STATIC,   REPEATED, UENUM,    packet_trailer_features,  18)
+#define livekit_AddTrackRequest_CALLBACK NULL
 #define livekit_AddTrackRequest_DEFAULT NULL
 #define livekit_AddTrackRequest_layers_MSGTYPE livekit_VideoLayer
 #define livekit_AddTrackRequest_simulcast_codecs_MSGTYPE livekit_SimulcastCodec
 
 #define livekit_PublishDataTrackRequest_FIELDLIST(X, a) \
 X(a, STATIC,   SINGULAR, UINT32,   pub_handle,        1) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              2) \
+X(a, STATIC,   SINGULAR, STRING,   name,              2) \
 X(a, STATIC,   SINGULAR, UENUM,    encryption,        3) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  frame_encoding,    4) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  schema,            5)
-#define livekit_PublishDataTrackRequest_CALLBACK pb_default_field_callback
+#define livekit_PublishDataTrackRequest_CALLBACK NULL
 #define livekit_PublishDataTrackRequest_DEFAULT NULL
 #define livekit_PublishDataTrackRequest_frame_encoding_MSGTYPE livekit_DataTrackFrameEncoding
 #define livekit_PublishDataTrackRequest_schema_MSGTYPE livekit_DataTrackSchemaId
@@ -1289,10 +1310,10 @@ X(a, CALLBACK, REPEATED, MESSAGE,  sub_handles,       1)
 #define livekit_DataTrackSubscriberHandles_sub_handles_MSGTYPE livekit_DataTrackSubscriberHandles_SubHandlesEntry
 
 #define livekit_DataTrackSubscriberHandles_PublishedDataTrack_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   publisher_identity,   1) \
-X(a, CALLBACK, SINGULAR, STRING,   publisher_sid,     2) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         3)
-#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   publisher_identity,   1) \
+X(a, STATIC,   SINGULAR, STRING,   publisher_sid,     2) \
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         3)
+#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_CALLBACK NULL
 #define livekit_DataTrackSubscriberHandles_PublishedDataTrack_DEFAULT NULL
 
 #define livekit_DataTrackSubscriberHandles_SubHandlesEntry_FIELDLIST(X, a) \
@@ -1303,33 +1324,33 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  value,             2)
 #define livekit_DataTrackSubscriberHandles_SubHandlesEntry_value_MSGTYPE livekit_DataTrackSubscriberHandles_PublishedDataTrack
 
 #define livekit_TrickleRequest_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   candidateInit,     1) \
+X(a, STATIC,   SINGULAR, STRING,   candidateInit,     1) \
 X(a, STATIC,   SINGULAR, UENUM,    target,            2) \
 X(a, STATIC,   SINGULAR, BOOL,     final,             3)
-#define livekit_TrickleRequest_CALLBACK pb_default_field_callback
+#define livekit_TrickleRequest_CALLBACK NULL
 #define livekit_TrickleRequest_DEFAULT NULL
 
 #define livekit_MuteTrackRequest_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   sid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   sid,               1) \
 X(a, STATIC,   SINGULAR, BOOL,     muted,             2)
-#define livekit_MuteTrackRequest_CALLBACK pb_default_field_callback
+#define livekit_MuteTrackRequest_CALLBACK NULL
 #define livekit_MuteTrackRequest_DEFAULT NULL
 
 #define livekit_JoinResponse_FIELDLIST(X, a) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  room,              1) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  participant,       2) \
 X(a, CALLBACK, REPEATED, MESSAGE,  other_participants,   3) \
-X(a, CALLBACK, SINGULAR, STRING,   server_version,    4) \
-X(a, CALLBACK, REPEATED, MESSAGE,  ice_servers,       5) \
+X(a, STATIC,   SINGULAR, STRING,   server_version,    4) \
+X(a, STATIC,   REPEATED, MESSAGE,  ice_servers,       5) \
 X(a, STATIC,   SINGULAR, BOOL,     subscriber_primary,   6) \
-X(a, CALLBACK, SINGULAR, STRING,   alternative_url,   7) \
+X(a, STATIC,   SINGULAR, STRING,   alternative_url,   7) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  client_configuration,   8) \
-X(a, CALLBACK, SINGULAR, STRING,   server_region,     9) \
+X(a, STATIC,   SINGULAR, STRING,   server_region,     9) \
 X(a, STATIC,   SINGULAR, INT32,    ping_timeout,     10) \
 X(a, STATIC,   SINGULAR, INT32,    ping_interval,    11) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  server_info,      12) \
-X(a, CALLBACK, SINGULAR, BYTES,    sif_trailer,      13) \
-X(a, CALLBACK, REPEATED, MESSAGE,  enabled_publish_codecs,  14) \
+X(a, STATIC,   SINGULAR, BYTES,    sif_trailer,      13) \
+X(a, STATIC,   REPEATED, MESSAGE,  enabled_publish_codecs,  14) \
 X(a, STATIC,   SINGULAR, BOOL,     fast_publish,     15)
 #define livekit_JoinResponse_CALLBACK pb_default_field_callback
 #define livekit_JoinResponse_DEFAULT NULL
@@ -1342,30 +1363,30 @@ X(a, STATIC,   SINGULAR, BOOL,     fast_publish,     15)
 #define livekit_JoinResponse_enabled_publish_codecs_MSGTYPE livekit_Codec
 
 #define livekit_ReconnectResponse_FIELDLIST(X, a) \
-X(a, CALLBACK, REPEATED, MESSAGE,  ice_servers,       1) \
+X(a, STATIC,   REPEATED, MESSAGE,  ice_servers,       1) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  client_configuration,   2) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  server_info,       3) \
 X(a, STATIC,   SINGULAR, UINT32,   last_message_seq,   4)
-#define livekit_ReconnectResponse_CALLBACK pb_default_field_callback
+#define livekit_ReconnectResponse_CALLBACK NULL
 #define livekit_ReconnectResponse_DEFAULT NULL
 #define livekit_ReconnectResponse_ice_servers_MSGTYPE livekit_ICEServer
 #define livekit_ReconnectResponse_client_configuration_MSGTYPE livekit_ClientConfiguration
 #define livekit_ReconnectResponse_server_info_MSGTYPE livekit_ServerInfo
 
 #define livekit_TrackPublishedResponse_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   cid,               1) \
+X(a, STATIC,   SINGULAR, STRING,   cid,               1) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  track,             2)
-#define livekit_TrackPublishedResponse_CALLBACK pb_default_field_callback
+#define livekit_TrackPublishedResponse_CALLBACK NULL
 #define livekit_TrackPublishedResponse_DEFAULT NULL
 #define livekit_TrackPublishedResponse_track_MSGTYPE livekit_TrackInfo
 
 #define livekit_TrackUnpublishedResponse_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1)
-#define livekit_TrackUnpublishedResponse_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1)
+#define livekit_TrackUnpublishedResponse_CALLBACK NULL
 #define livekit_TrackUnpublishedResponse_DEFAULT NULL
 
 #define livekit_SessionDescription_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   type,              1) \
+X(a, STATIC,   SINGULAR, STRING,   type,              1) \
 X(a, CALLBACK, SINGULAR, STRING,   sdp,               2) \
 X(a, STATIC,   SINGULAR, UINT32,   id,                3) \
 X(a, CALLBACK, REPEATED, MESSAGE,  mid_to_track_id,   4)
@@ -1374,9 +1395,9 @@ X(a, CALLBACK, REPEATED, MESSAGE,  mid_to_track_id,   4)
 #define livekit_SessionDescription_mid_to_track_id_MSGTYPE livekit_SessionDescription_MidToTrackIdEntry
 
 #define livekit_SessionDescription_MidToTrackIdEntry_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   key,               1) \
-X(a, CALLBACK, SINGULAR, STRING,   value,             2)
-#define livekit_SessionDescription_MidToTrackIdEntry_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   key,               1) \
+X(a, STATIC,   SINGULAR, STRING,   value,             2)
+#define livekit_SessionDescription_MidToTrackIdEntry_CALLBACK NULL
 #define livekit_SessionDescription_MidToTrackIdEntry_DEFAULT NULL
 
 #define livekit_ParticipantUpdate_FIELDLIST(X, a) \
@@ -1400,10 +1421,10 @@ X(a, CALLBACK, REPEATED, MESSAGE,  updates,           1)
 #define livekit_UpdateDataSubscription_updates_MSGTYPE livekit_UpdateDataSubscription_Update
 
 #define livekit_UpdateDataSubscription_Update_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
 X(a, STATIC,   SINGULAR, BOOL,     subscribe,         2) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  options,           3)
-#define livekit_UpdateDataSubscription_Update_CALLBACK pb_default_field_callback
+#define livekit_UpdateDataSubscription_Update_CALLBACK NULL
 #define livekit_UpdateDataSubscription_Update_DEFAULT NULL
 #define livekit_UpdateDataSubscription_Update_options_MSGTYPE livekit_DataTrackSubscriptionOptions
 
@@ -1423,9 +1444,9 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  key,               2)
 
 #define livekit_GetDataBlobRequest_FIELDLIST(X, a) \
 X(a, STATIC,   SINGULAR, UINT32,   request_id,        1) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_identity,   2) \
+X(a, STATIC,   SINGULAR, STRING,   participant_identity,   2) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  key,               3)
-#define livekit_GetDataBlobRequest_CALLBACK pb_default_field_callback
+#define livekit_GetDataBlobRequest_CALLBACK NULL
 #define livekit_GetDataBlobRequest_DEFAULT NULL
 #define livekit_GetDataBlobRequest_key_MSGTYPE livekit_DataBlobKey
 
@@ -1448,16 +1469,16 @@ X(a, STATIC,   SINGULAR, UINT32,   priority,          8)
 #define livekit_UpdateTrackSettings_DEFAULT NULL
 
 #define livekit_UpdateLocalAudioTrack_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
-X(a, CALLBACK, REPEATED, UENUM,    features,          2)
-#define livekit_UpdateLocalAudioTrack_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   REPEATED, UENUM,    features,          2)
+#define livekit_UpdateLocalAudioTrack_CALLBACK NULL
 #define livekit_UpdateLocalAudioTrack_DEFAULT NULL
 
 #define livekit_UpdateLocalVideoTrack_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
 X(a, STATIC,   SINGULAR, UINT32,   width,             2) \
 X(a, STATIC,   SINGULAR, UINT32,   height,            3)
-#define livekit_UpdateLocalVideoTrack_CALLBACK pb_default_field_callback
+#define livekit_UpdateLocalVideoTrack_CALLBACK NULL
 #define livekit_UpdateLocalVideoTrack_DEFAULT NULL
 
 #define livekit_LeaveRequest_FIELDLIST(X, a) \
@@ -1470,15 +1491,15 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  regions,           4)
 #define livekit_LeaveRequest_regions_MSGTYPE livekit_RegionSettings
 
 #define livekit_UpdateVideoLayers_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
-X(a, CALLBACK, REPEATED, MESSAGE,  layers,            2)
-#define livekit_UpdateVideoLayers_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   REPEATED, MESSAGE,  layers,            2)
+#define livekit_UpdateVideoLayers_CALLBACK NULL
 #define livekit_UpdateVideoLayers_DEFAULT NULL
 #define livekit_UpdateVideoLayers_layers_MSGTYPE livekit_VideoLayer
 
 #define livekit_UpdateParticipantMetadata_FIELDLIST(X, a) \
 X(a, CALLBACK, SINGULAR, STRING,   metadata,          1) \
-X(a, CALLBACK, SINGULAR, STRING,   name,              2) \
+X(a, STATIC,   SINGULAR, STRING,   name,              2) \
 X(a, CALLBACK, REPEATED, MESSAGE,  attributes,        3) \
 X(a, STATIC,   SINGULAR, UINT32,   request_id,        4)
 #define livekit_UpdateParticipantMetadata_CALLBACK pb_default_field_callback
@@ -1492,10 +1513,10 @@ X(a, CALLBACK, SINGULAR, STRING,   value,             2)
 #define livekit_UpdateParticipantMetadata_AttributesEntry_DEFAULT NULL
 
 #define livekit_ICEServer_FIELDLIST(X, a) \
-X(a, CALLBACK, REPEATED, STRING,   urls,              1) \
-X(a, CALLBACK, SINGULAR, STRING,   username,          2) \
-X(a, CALLBACK, SINGULAR, STRING,   credential,        3)
-#define livekit_ICEServer_CALLBACK pb_default_field_callback
+X(a, STATIC,   REPEATED, STRING,   urls,              1) \
+X(a, STATIC,   SINGULAR, STRING,   username,          2) \
+X(a, STATIC,   SINGULAR, STRING,   credential,        3)
+#define livekit_ICEServer_CALLBACK NULL
 #define livekit_ICEServer_DEFAULT NULL
 
 #define livekit_SpeakersChanged_FIELDLIST(X, a) \
@@ -1511,10 +1532,10 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  room,              1)
 #define livekit_RoomUpdate_room_MSGTYPE livekit_Room
 
 #define livekit_ConnectionQualityInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_sid,   1) \
+X(a, STATIC,   SINGULAR, STRING,   participant_sid,   1) \
 X(a, STATIC,   SINGULAR, UENUM,    quality,           2) \
 X(a, STATIC,   SINGULAR, FLOAT,    score,             3)
-#define livekit_ConnectionQualityInfo_CALLBACK pb_default_field_callback
+#define livekit_ConnectionQualityInfo_CALLBACK NULL
 #define livekit_ConnectionQualityInfo_DEFAULT NULL
 
 #define livekit_ConnectionQualityUpdate_FIELDLIST(X, a) \
@@ -1524,10 +1545,10 @@ X(a, CALLBACK, REPEATED, MESSAGE,  updates,           1)
 #define livekit_ConnectionQualityUpdate_updates_MSGTYPE livekit_ConnectionQualityInfo
 
 #define livekit_StreamStateInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_sid,   1) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         2) \
+X(a, STATIC,   SINGULAR, STRING,   participant_sid,   1) \
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         2) \
 X(a, STATIC,   SINGULAR, UENUM,    state,             3)
-#define livekit_StreamStateInfo_CALLBACK pb_default_field_callback
+#define livekit_StreamStateInfo_CALLBACK NULL
 #define livekit_StreamStateInfo_DEFAULT NULL
 
 #define livekit_StreamStateUpdate_FIELDLIST(X, a) \
@@ -1543,33 +1564,33 @@ X(a, STATIC,   SINGULAR, BOOL,     enabled,           2)
 #define livekit_SubscribedQuality_DEFAULT NULL
 
 #define livekit_SubscribedCodec_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   codec,             1) \
-X(a, CALLBACK, REPEATED, MESSAGE,  qualities,         2)
-#define livekit_SubscribedCodec_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   codec,             1) \
+X(a, STATIC,   REPEATED, MESSAGE,  qualities,         2)
+#define livekit_SubscribedCodec_CALLBACK NULL
 #define livekit_SubscribedCodec_DEFAULT NULL
 #define livekit_SubscribedCodec_qualities_MSGTYPE livekit_SubscribedQuality
 
 #define livekit_SubscribedQualityUpdate_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
-X(a, CALLBACK, REPEATED, MESSAGE,  subscribed_qualities,   2) \
-X(a, CALLBACK, REPEATED, MESSAGE,  subscribed_codecs,   3)
-#define livekit_SubscribedQualityUpdate_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   REPEATED, MESSAGE,  subscribed_qualities,   2) \
+X(a, STATIC,   REPEATED, MESSAGE,  subscribed_codecs,   3)
+#define livekit_SubscribedQualityUpdate_CALLBACK NULL
 #define livekit_SubscribedQualityUpdate_DEFAULT NULL
 #define livekit_SubscribedQualityUpdate_subscribed_qualities_MSGTYPE livekit_SubscribedQuality
 #define livekit_SubscribedQualityUpdate_subscribed_codecs_MSGTYPE livekit_SubscribedCodec
 
 #define livekit_SubscribedAudioCodecUpdate_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
-X(a, CALLBACK, REPEATED, MESSAGE,  subscribed_audio_codecs,   2)
-#define livekit_SubscribedAudioCodecUpdate_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   REPEATED, MESSAGE,  subscribed_audio_codecs,   2)
+#define livekit_SubscribedAudioCodecUpdate_CALLBACK NULL
 #define livekit_SubscribedAudioCodecUpdate_DEFAULT NULL
 #define livekit_SubscribedAudioCodecUpdate_subscribed_audio_codecs_MSGTYPE livekit_SubscribedAudioCodec
 
 #define livekit_TrackPermission_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_sid,   1) \
+X(a, STATIC,   SINGULAR, STRING,   participant_sid,   1) \
 X(a, STATIC,   SINGULAR, BOOL,     all_tracks,        2) \
 X(a, CALLBACK, REPEATED, STRING,   track_sids,        3) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_identity,   4)
+X(a, STATIC,   SINGULAR, STRING,   participant_identity,   4)
 #define livekit_TrackPermission_CALLBACK pb_default_field_callback
 #define livekit_TrackPermission_DEFAULT NULL
 
@@ -1581,15 +1602,15 @@ X(a, CALLBACK, REPEATED, MESSAGE,  track_permissions,   2)
 #define livekit_SubscriptionPermission_track_permissions_MSGTYPE livekit_TrackPermission
 
 #define livekit_SubscriptionPermissionUpdate_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   participant_sid,   1) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         2) \
+X(a, STATIC,   SINGULAR, STRING,   participant_sid,   1) \
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         2) \
 X(a, STATIC,   SINGULAR, BOOL,     allowed,           3)
-#define livekit_SubscriptionPermissionUpdate_CALLBACK pb_default_field_callback
+#define livekit_SubscriptionPermissionUpdate_CALLBACK NULL
 #define livekit_SubscriptionPermissionUpdate_DEFAULT NULL
 
 #define livekit_RoomMovedResponse_FIELDLIST(X, a) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  room,              1) \
-X(a, CALLBACK, SINGULAR, STRING,   token,             2) \
+X(a, STATIC,   SINGULAR, STRING,   token,             2) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  participant,       3) \
 X(a, CALLBACK, REPEATED, MESSAGE,  other_participants,   4)
 #define livekit_RoomMovedResponse_CALLBACK pb_default_field_callback
@@ -1602,7 +1623,7 @@ X(a, CALLBACK, REPEATED, MESSAGE,  other_participants,   4)
 X(a, STATIC,   OPTIONAL, MESSAGE,  answer,            1) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  subscription,      2) \
 X(a, CALLBACK, REPEATED, MESSAGE,  publish_tracks,    3) \
-X(a, CALLBACK, REPEATED, MESSAGE,  data_channels,     4) \
+X(a, STATIC,   REPEATED, MESSAGE,  data_channels,     4) \
 X(a, STATIC,   OPTIONAL, MESSAGE,  offer,             5) \
 X(a, CALLBACK, REPEATED, STRING,   track_sids_disabled,   6) \
 X(a, CALLBACK, REPEATED, MESSAGE,  datachannel_receive_states,   7) \
@@ -1620,16 +1641,16 @@ X(a, STATIC,   OPTIONAL, MESSAGE,  data_subscription,   9)
 #define livekit_SyncState_data_subscription_MSGTYPE livekit_UpdateDataSubscription
 
 #define livekit_DataChannelReceiveState_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   publisher_sid,     1) \
+X(a, STATIC,   SINGULAR, STRING,   publisher_sid,     1) \
 X(a, STATIC,   SINGULAR, UINT32,   last_seq,          2)
-#define livekit_DataChannelReceiveState_CALLBACK pb_default_field_callback
+#define livekit_DataChannelReceiveState_CALLBACK NULL
 #define livekit_DataChannelReceiveState_DEFAULT NULL
 
 #define livekit_DataChannelInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   label,             1) \
+X(a, STATIC,   SINGULAR, STRING,   label,             1) \
 X(a, STATIC,   SINGULAR, UINT32,   id,                2) \
 X(a, STATIC,   SINGULAR, UENUM,    target,            3)
-#define livekit_DataChannelInfo_CALLBACK pb_default_field_callback
+#define livekit_DataChannelInfo_CALLBACK NULL
 #define livekit_DataChannelInfo_DEFAULT NULL
 
 #define livekit_SimulateScenario_FIELDLIST(X, a) \
@@ -1658,37 +1679,37 @@ X(a, STATIC,   SINGULAR, INT64,    timestamp,         2)
 #define livekit_Pong_DEFAULT NULL
 
 #define livekit_RegionSettings_FIELDLIST(X, a) \
-X(a, CALLBACK, REPEATED, MESSAGE,  regions,           1)
-#define livekit_RegionSettings_CALLBACK pb_default_field_callback
+X(a, STATIC,   REPEATED, MESSAGE,  regions,           1)
+#define livekit_RegionSettings_CALLBACK NULL
 #define livekit_RegionSettings_DEFAULT NULL
 #define livekit_RegionSettings_regions_MSGTYPE livekit_RegionInfo
 
 #define livekit_RegionInfo_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   region,            1) \
-X(a, CALLBACK, SINGULAR, STRING,   url,               2) \
+X(a, STATIC,   SINGULAR, STRING,   region,            1) \
+X(a, STATIC,   SINGULAR, STRING,   url,               2) \
 X(a, STATIC,   SINGULAR, INT64,    distance,          3)
-#define livekit_RegionInfo_CALLBACK pb_default_field_callback
+#define livekit_RegionInfo_CALLBACK NULL
 #define livekit_RegionInfo_DEFAULT NULL
 
 #define livekit_SubscriptionResponse_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1) \
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1) \
 X(a, STATIC,   SINGULAR, UENUM,    err,               2)
-#define livekit_SubscriptionResponse_CALLBACK pb_default_field_callback
+#define livekit_SubscriptionResponse_CALLBACK NULL
 #define livekit_SubscriptionResponse_DEFAULT NULL
 
 #define livekit_RequestResponse_FIELDLIST(X, a) \
 X(a, STATIC,   SINGULAR, UINT32,   request_id,        1) \
 X(a, STATIC,   SINGULAR, UENUM,    reason,            2) \
-X(a, CALLBACK, SINGULAR, STRING,   message,           3) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,trickle,request.trickle),   4) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,add_track,request.add_track),   5) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,mute,request.mute),   6) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,update_metadata,request.update_metadata),   7) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,update_audio_track,request.update_audio_track),   8) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,update_video_track,request.update_video_track),   9) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,publish_data_track,request.publish_data_track),  10) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (request,unpublish_data_track,request.unpublish_data_track),  11)
-#define livekit_RequestResponse_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   message,           3) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,trickle,request.trickle),   4) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,add_track,request.add_track),   5) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,mute,request.mute),   6) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,update_metadata,request.update_metadata),   7) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,update_audio_track,request.update_audio_track),   8) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,update_video_track,request.update_video_track),   9) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,publish_data_track,request.publish_data_track),  10) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (request,unpublish_data_track,request.unpublish_data_track),  11)
+#define livekit_RequestResponse_CALLBACK NULL
 #define livekit_RequestResponse_DEFAULT NULL
 #define livekit_RequestResponse_request_trickle_MSGTYPE livekit_TrickleRequest
 #define livekit_RequestResponse_request_add_track_MSGTYPE livekit_AddTrackRequest
@@ -1700,8 +1721,8 @@ X(a, STATIC,   ONEOF,    MESSAGE,  (request,unpublish_data_track,request.unpubli
 #define livekit_RequestResponse_request_unpublish_data_track_MSGTYPE livekit_UnpublishDataTrackRequest
 
 #define livekit_TrackSubscribed_FIELDLIST(X, a) \
-X(a, CALLBACK, SINGULAR, STRING,   track_sid,         1)
-#define livekit_TrackSubscribed_CALLBACK pb_default_field_callback
+X(a, STATIC,   SINGULAR, STRING,   track_sid,         1)
+#define livekit_TrackSubscribed_CALLBACK NULL
 #define livekit_TrackSubscribed_DEFAULT NULL
 
 #define livekit_ConnectionSettings_FIELDLIST(X, a) \
@@ -1887,73 +1908,71 @@ extern const pb_msgdesc_t livekit_MediaSectionsRequirement_msg;
 /* Maximum encoded size of messages (where known) */
 /* livekit_SignalRequest_size depends on runtime parameters */
 /* livekit_SignalResponse_size depends on runtime parameters */
-/* livekit_SimulcastCodec_size depends on runtime parameters */
-/* livekit_AddTrackRequest_size depends on runtime parameters */
-/* livekit_PublishDataTrackRequest_size depends on runtime parameters */
 /* livekit_DataTrackSubscriberHandles_size depends on runtime parameters */
-/* livekit_DataTrackSubscriberHandles_PublishedDataTrack_size depends on runtime parameters */
-/* livekit_DataTrackSubscriberHandles_SubHandlesEntry_size depends on runtime parameters */
-/* livekit_TrickleRequest_size depends on runtime parameters */
-/* livekit_MuteTrackRequest_size depends on runtime parameters */
 /* livekit_JoinResponse_size depends on runtime parameters */
-/* livekit_ReconnectResponse_size depends on runtime parameters */
-/* livekit_TrackPublishedResponse_size depends on runtime parameters */
-/* livekit_TrackUnpublishedResponse_size depends on runtime parameters */
 /* livekit_SessionDescription_size depends on runtime parameters */
-/* livekit_SessionDescription_MidToTrackIdEntry_size depends on runtime parameters */
 /* livekit_ParticipantUpdate_size depends on runtime parameters */
 /* livekit_UpdateSubscription_size depends on runtime parameters */
 /* livekit_UpdateDataSubscription_size depends on runtime parameters */
-/* livekit_UpdateDataSubscription_Update_size depends on runtime parameters */
-/* livekit_GetDataBlobRequest_size depends on runtime parameters */
 /* livekit_UpdateTrackSettings_size depends on runtime parameters */
-/* livekit_UpdateLocalAudioTrack_size depends on runtime parameters */
-/* livekit_UpdateLocalVideoTrack_size depends on runtime parameters */
-/* livekit_LeaveRequest_size depends on runtime parameters */
-/* livekit_UpdateVideoLayers_size depends on runtime parameters */
 /* livekit_UpdateParticipantMetadata_size depends on runtime parameters */
 /* livekit_UpdateParticipantMetadata_AttributesEntry_size depends on runtime parameters */
-/* livekit_ICEServer_size depends on runtime parameters */
 /* livekit_SpeakersChanged_size depends on runtime parameters */
-/* livekit_ConnectionQualityInfo_size depends on runtime parameters */
 /* livekit_ConnectionQualityUpdate_size depends on runtime parameters */
-/* livekit_StreamStateInfo_size depends on runtime parameters */
 /* livekit_StreamStateUpdate_size depends on runtime parameters */
-/* livekit_SubscribedCodec_size depends on runtime parameters */
-/* livekit_SubscribedQualityUpdate_size depends on runtime parameters */
-/* livekit_SubscribedAudioCodecUpdate_size depends on runtime parameters */
 /* livekit_TrackPermission_size depends on runtime parameters */
 /* livekit_SubscriptionPermission_size depends on runtime parameters */
-/* livekit_SubscriptionPermissionUpdate_size depends on runtime parameters */
 /* livekit_RoomMovedResponse_size depends on runtime parameters */
 /* livekit_SyncState_size depends on runtime parameters */
-/* livekit_DataChannelReceiveState_size depends on runtime parameters */
-/* livekit_DataChannelInfo_size depends on runtime parameters */
-/* livekit_RegionSettings_size depends on runtime parameters */
-/* livekit_RegionInfo_size depends on runtime parameters */
-/* livekit_SubscriptionResponse_size depends on runtime parameters */
 /* livekit_RequestResponse_size depends on runtime parameters */
-/* livekit_TrackSubscribed_size depends on runtime parameters */
 /* livekit_JoinRequest_size depends on runtime parameters */
 /* livekit_JoinRequest_ParticipantAttributesEntry_size depends on runtime parameters */
 /* livekit_WrappedJoinRequest_size depends on runtime parameters */
-#if defined(livekit_DataTrackInfo_size)
-#define livekit_PublishDataTrackResponse_size    (6 + livekit_DataTrackInfo_size)
-#define livekit_UnpublishDataTrackResponse_size  (6 + livekit_DataTrackInfo_size)
-#endif
+#define livekit_AddTrackRequest_size             1864
+#define livekit_ConnectionQualityInfo_size       72
 #define livekit_ConnectionSettings_size          10
+#define livekit_DataChannelInfo_size             73
+#define livekit_DataChannelReceiveState_size     71
+#define livekit_DataTrackSubscriberHandles_PublishedDataTrack_size 388
+#define livekit_DataTrackSubscriberHandles_SubHandlesEntry_size 397
+#define livekit_GetDataBlobRequest_size          525
+#define livekit_ICEServer_size                   1548
+#define livekit_LeaveRequest_size                5401
 #define livekit_MediaSectionsRequirement_size    12
+#define livekit_MuteTrackRequest_size            67
 #define livekit_Ping_size                        22
 #define livekit_Pong_size                        22
+#define livekit_PublishDataTrackRequest_size     405
+#define livekit_PublishDataTrackResponse_size    473
+#define livekit_RegionInfo_size                  334
+#define livekit_RegionSettings_size              5392
+#define livekit_SessionDescription_MidToTrackIdEntry_size 98
 #define livekit_SimulateScenario_size            11
+#define livekit_SimulcastCodec_size              380
+#define livekit_StoreDataBlobResponse_size       267
+#define livekit_StreamStateInfo_size             132
+#define livekit_SubscribedAudioCodecUpdate_size  272
+#define livekit_SubscribedCodec_size             89
+#define livekit_SubscribedQualityUpdate_size     362
 #define livekit_SubscribedQuality_size           4
+#define livekit_SubscriptionPermissionUpdate_size 132
+#define livekit_SubscriptionResponse_size        67
+#define livekit_TrackPublishedResponse_size      2288
+#define livekit_TrackSubscribed_size             65
+#define livekit_TrackUnpublishedResponse_size    65
+#define livekit_TrickleRequest_size              1030
 #define livekit_UnpublishDataTrackRequest_size   6
+#define livekit_UnpublishDataTrackResponse_size  473
+#define livekit_UpdateDataSubscription_Update_size 75
+#define livekit_UpdateLocalAudioTrack_size       85
+#define livekit_UpdateLocalVideoTrack_size       77
+#define livekit_UpdateVideoLayers_size           313
+#if defined(livekit_ServerInfo_size)
+#define livekit_ReconnectResponse_size           (14058 + livekit_ServerInfo_size)
+#endif
 #if defined(livekit_DataBlob_size)
 #define livekit_GetDataBlobResponse_size         (12 + livekit_DataBlob_size)
 #define livekit_StoreDataBlobRequest_size        (12 + livekit_DataBlob_size)
-#endif
-#if defined(livekit_DataBlobKey_size)
-#define livekit_StoreDataBlobResponse_size       (12 + livekit_DataBlobKey_size)
 #endif
 #if defined(livekit_Room_size)
 #define livekit_RoomUpdate_size                  (6 + livekit_Room_size)

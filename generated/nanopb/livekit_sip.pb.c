@@ -188,10 +188,10 @@ PB_BIND(livekit_SIPTransferInfo, livekit_SIPTransferInfo, AUTO)
 PB_BIND(livekit_SIPUri, livekit_SIPUri, AUTO)
 
 
-PB_BIND(livekit_SIPRequestDest, livekit_SIPRequestDest, AUTO)
+PB_BIND(livekit_SIPRequestDest, livekit_SIPRequestDest, 2)
 
 
-PB_BIND(livekit_SIPNamedDest, livekit_SIPNamedDest, AUTO)
+PB_BIND(livekit_SIPNamedDest, livekit_SIPNamedDest, 2)
 
 
 PB_BIND(livekit_Destination, livekit_Destination, AUTO)

@@ -679,17 +679,19 @@ typedef struct _livekit_SIPCallInfo {
 } livekit_SIPCallInfo;
 
 typedef struct _livekit_SIPRequestDest {
+    pb_callback_t cb_uri;
     pb_size_t which_uri;
     union {
-        pb_callback_t raw;
+        char raw[1024];
         livekit_SIPUri values;
     } uri;
 } livekit_SIPRequestDest;
 
 typedef struct _livekit_SIPNamedDest {
+    pb_callback_t cb_uri;
     pb_size_t which_uri;
     union {
-        pb_callback_t raw;
+        char raw[1024];
         livekit_SIPUri values;
     } uri;
     pb_callback_t display_name;
@@ -948,8 +950,8 @@ extern "C" {
 #define livekit_SIPCallInfo_ParticipantAttributesEntry_init_default {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_SIPTransferInfo_init_default     {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, _livekit_SIPTransferStatus_MIN, {{NULL}, NULL}, false, livekit_SIPStatus_init_default, _livekit_SIPTransferReason_MIN}
 #define livekit_SIPUri_init_default              {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, _livekit_SIPTransport_MIN}
-#define livekit_SIPRequestDest_init_default      {0, {{{NULL}, NULL}}}
-#define livekit_SIPNamedDest_init_default        {0, {{{NULL}, NULL}}, {{NULL}, NULL}}
+#define livekit_SIPRequestDest_init_default      {{{NULL}, NULL}, 0, {""}}
+#define livekit_SIPNamedDest_init_default        {{{NULL}, NULL}, 0, {""}, {{NULL}, NULL}}
 #define livekit_Destination_init_default         {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_SIPStatus_init_zero              {_livekit_SIPStatusCode_MIN, {{NULL}, NULL}}
 #define livekit_CreateSIPTrunkRequest_init_zero  {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
@@ -1011,8 +1013,8 @@ extern "C" {
 #define livekit_SIPCallInfo_ParticipantAttributesEntry_init_zero {{{NULL}, NULL}, {{NULL}, NULL}}
 #define livekit_SIPTransferInfo_init_zero        {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, 0, _livekit_SIPTransferStatus_MIN, {{NULL}, NULL}, false, livekit_SIPStatus_init_zero, _livekit_SIPTransferReason_MIN}
 #define livekit_SIPUri_init_zero                 {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}, 0, _livekit_SIPTransport_MIN}
-#define livekit_SIPRequestDest_init_zero         {0, {{{NULL}, NULL}}}
-#define livekit_SIPNamedDest_init_zero           {0, {{{NULL}, NULL}}, {{NULL}, NULL}}
+#define livekit_SIPRequestDest_init_zero         {{{NULL}, NULL}, 0, {""}}
+#define livekit_SIPNamedDest_init_zero           {{{NULL}, NULL}, 0, {""}, {{NULL}, NULL}}
 #define livekit_Destination_init_zero            {{{NULL}, NULL}, {{NULL}, NULL}, {{NULL}, NULL}}
 
 /* Field tags (for use in manual encoding/decoding) */
@@ -1937,15 +1939,15 @@ X(a, STATIC,   SINGULAR, UENUM,    transport,         5)
 #define livekit_SIPUri_DEFAULT NULL
 
 #define livekit_SIPRequestDest_FIELDLIST(X, a) \
-X(a, CALLBACK, ONEOF,    STRING,   (uri,raw,uri.raw),   1) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (uri,values,uri.values),   2)
-#define livekit_SIPRequestDest_CALLBACK pb_default_field_callback
+X(a, STATIC,   ONEOF,    STRING,   (uri,raw,uri.raw),   1) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (uri,values,uri.values),   2)
+#define livekit_SIPRequestDest_CALLBACK NULL
 #define livekit_SIPRequestDest_DEFAULT NULL
 #define livekit_SIPRequestDest_uri_values_MSGTYPE livekit_SIPUri
 
 #define livekit_SIPNamedDest_FIELDLIST(X, a) \
-X(a, CALLBACK, ONEOF,    STRING,   (uri,raw,uri.raw),   1) \
-X(a, STATIC,   ONEOF,    MESSAGE,  (uri,values,uri.values),   2) \
+X(a, STATIC,   ONEOF,    STRING,   (uri,raw,uri.raw),   1) \
+X(a, STATIC,   ONEOF,    MSG_W_CB, (uri,values,uri.values),   2) \
 X(a, CALLBACK, SINGULAR, STRING,   display_name,      3)
 #define livekit_SIPNamedDest_CALLBACK pb_default_field_callback
 #define livekit_SIPNamedDest_DEFAULT NULL

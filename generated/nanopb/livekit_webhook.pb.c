@@ -8,7 +8,7 @@
 #error Regenerate this file with the current version of nanopb generator.
 #endif
 
-PB_BIND(livekit_WebhookEvent, livekit_WebhookEvent, 2)
+PB_BIND(livekit_WebhookEvent, livekit_WebhookEvent, 4)
 
 
 
