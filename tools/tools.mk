@@ -13,7 +13,7 @@ $(DEMO)/participant.hex: tools/demo/participant.mjs | $(STAMP_SETUP)
 	node tools/demo/participant.mjs >$@
 
 ## demo: encode a ParticipantInfo with LiveKit's JS, decode it with the protobuf-c and the nanopb code, side by side
-demo: $(STAMP_SETUP) $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(DEMO)/demo $(DEMO)/participant.hex
+demo: $(STAMP_SETUP) all $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(DEMO)/demo $(DEMO)/participant.hex
 	@$(DEMO)/demo $(DEMO)/participant.hex
 
 ## nanopb-sizes: rewrite docs/nanopb-sizes.md (the nanopb *_size macros and sizeof of the main structs)

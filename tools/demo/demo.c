@@ -184,7 +184,7 @@ int main(int argc, char **argv) {
   }
   printf("\n%s\n", same ? "Both libraries decoded the same participant and attributes."
                         : "The two libraries disagree (see above).");
-  printf("The sip.* and lk.* names are reserved for LiveKit's own services (see docs/design.md);\n"
+  printf("The sip.* and lk.* names are reserved for LiveKit's own services (see README.md);\n"
          "sip.phoneNumber is personal data, left out when hide_phone_number is set.\n");
   livekit__participant_info__free_unpacked(pc, NULL);
   return same ? 0 : 1;
