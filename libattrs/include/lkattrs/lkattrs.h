@@ -1,0 +1,26 @@
+/*
+ * lkattrs/lkattrs.h - umbrella header: includes every core header of
+ * libattrs, the LiveKit participant attribute library.
+ *
+ *   lkattrs/export.h    export/contract macros, compile-time switches
+ *   lkattrs/version.h   version macros (compile time)
+ *   lkattrs/info.h      version of the linked library
+ *   lkattrs/errors.h    status codes, error details, LiveKit reasons
+ *   lkattrs/names.h     reserved attribute names and prefixes
+ *   lkattrs/validate.h  key/value/size/namespace rules and limits
+ *   lkattrs/map.h       the attribute map (heap or fixed storage)
+ *   lkattrs/patch.h     merge, join, diff, hide_phone_number
+ */
+#ifndef LKATTRS_LKATTRS_H
+#define LKATTRS_LKATTRS_H
+
+#include "lkattrs/export.h"
+#include "lkattrs/version.h"
+#include "lkattrs/info.h"
+#include "lkattrs/errors.h"
+#include "lkattrs/names.h"
+#include "lkattrs/validate.h"
+#include "lkattrs/map.h"
+#include "lkattrs/patch.h"
+
+#endif /* LKATTRS_LKATTRS_H */

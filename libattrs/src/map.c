@@ -1,0 +1,489 @@
+/* map.c - the attribute map: storage, lookup, and the update engine. */
+#include "lkattrs/map.h"
+
+#include <string.h>
+#ifndef LKATTRS_NO_MALLOC
+#include <stdlib.h>
+#endif
+
+#include "internal.h"
+
+_Static_assert(sizeof(struct lkattrs_map) + _Alignof(struct lkattrs_map) - 1 <=
+                   LKATTRS_MAP_FIXED_OVERHEAD,
+               "LKATTRS_MAP_FIXED_OVERHEAD too small");
+_Static_assert(LKATTRS_MAP_FIXED_ENTRY_BYTES ==
+                   2 * sizeof(uint32_t) + LKATTRS__REC(0, 0),
+               "LKATTRS_MAP_FIXED_ENTRY_BYTES out of date");
+
+#define ARENA_MAX ((size_t)UINT32_MAX)
+#define FIXED(m) (((m)->flags & LKATTRS__F_FIXED) != 0)
+
+size_t lkattrs__add(size_t a, size_t b) { return a + b < a ? (size_t)-1 : a + b; }
+
+/* ---- records ---- */
+
+static void hdr(const lkattrs_map *m, uint32_t off, uint32_t h[2]) {
+  memcpy(h, m->arena + off, LKATTRS__HDR);
+}
+
+void lkattrs__entry(const lkattrs_map *m, size_t i, lkattrs_entry *e) {
+  uint32_t h[2], off = m->ent[i];
+  hdr(m, off, h);
+  e->key = (const char *)m->arena + off + LKATTRS__HDR;
+  e->key_len = h[0] & ~LKATTRS__DEAD;
+  e->value = e->key + e->key_len + 1;
+  e->value_len = h[1];
+}
+
+int lkattrs__keycmp(const char *a, size_t alen, const char *b, size_t blen) {
+  int c = memcmp(a, b, alen < blen ? alen : blen);
+  if (c) return c;
+  return alen < blen ? -1 : alen > blen;
+}
+
+bool lkattrs__find(const lkattrs_map *m, const char *key, size_t key_len,
+                   size_t lo, size_t hi, size_t *pos) {
+  lkattrs_entry e;
+  int c = 1;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    lkattrs__entry(m, mid, &e);
+    c = lkattrs__keycmp(e.key, e.key_len, key, key_len);
+    if (c < 0) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+      if (c == 0) break;
+    }
+  }
+  *pos = c == 0 ? hi : lo;
+  return c == 0;
+}
+
+uint32_t lkattrs__append(lkattrs_map *m, const lkattrs_entry *e) {
+  uint32_t h[2] = {(uint32_t)e->key_len, (uint32_t)e->value_len};
+  unsigned char *p = m->arena + m->used;
+  memcpy(p, h, LKATTRS__HDR);
+  p += LKATTRS__HDR;
+  if (e->key_len) memcpy(p, e->key, e->key_len);
+  p[e->key_len] = 0;
+  p += e->key_len + 1;
+  if (e->value_len) memcpy(p, e->value, e->value_len);
+  p[e->value_len] = 0;
+  uint32_t off = (uint32_t)m->used;
+  m->used += LKATTRS__REC(e->key_len, e->value_len);
+  return off;
+}
+
+void lkattrs__kill(lkattrs_map *m, uint32_t off) {
+  uint32_t h[2];
+  hdr(m, off, h);
+  m->dead += LKATTRS__REC(h[0], h[1]);
+  h[0] |= LKATTRS__DEAD;
+  memcpy(m->arena + off, h, LKATTRS__HDR);
+}
+
+size_t lkattrs__rec_bytes(const lkattrs_map *m) { return m->used - m->dead; }
+
+/* Slide the live records down over the dead ones.  Every entry must point
+ * to a live record: each live record finds its entry by key. */
+static void compact(lkattrs_map *m) {
+  size_t r = 0, w = 0;
+  while (r < m->used) {
+    uint32_t h[2];
+    hdr(m, (uint32_t)r, h);
+    size_t klen = h[0] & ~LKATTRS__DEAD, n = LKATTRS__REC(klen, h[1]);
+    if (!(h[0] & LKATTRS__DEAD)) {
+      size_t pos;
+      (void)lkattrs__find(m, (const char *)m->arena + r + LKATTRS__HDR, klen, 0,
+                          m->count, &pos);
+      if (w != r) memmove(m->arena + w, m->arena + r, n);
+      m->ent[pos] = (uint32_t)w;
+      w += n;
+    }
+    r += n;
+  }
+  m->used = w;
+  m->dead = 0;
+}
+
+void lkattrs__make_room(lkattrs_map *m, size_t need) {
+  if (m->size - m->used < need) compact(m);
+}
+
+static void move_ent(lkattrs_map *m, size_t dst, size_t src, size_t n) {
+  if (dst != src && n) memmove(m->ent + dst, m->ent + src, n * sizeof(uint32_t));
+}
+
+void lkattrs__remove(lkattrs_map *m, size_t i) {
+  lkattrs_entry e;
+  lkattrs__entry(m, i, &e);
+  m->live -= e.key_len + e.value_len;
+  lkattrs__kill(m, m->ent[i]);
+  move_ent(m, i, i + 1, m->count - i - 1);
+  m->count--;
+}
+
+/* ---- memory ---- */
+
+#ifndef LKATTRS_NO_MALLOC
+static void *libc_alloc(void *ctx, size_t size) {
+  (void)ctx;
+  return malloc(size);
+}
+static void *libc_realloc(void *ctx, void *p, size_t old, size_t size) {
+  (void)ctx;
+  (void)old;
+  return realloc(p, size);
+}
+static void libc_free(void *ctx, void *p, size_t size) {
+  (void)ctx;
+  (void)size;
+  free(p);
+}
+
+/* Grow *p from old to size bytes; *p unchanged on failure. */
+static lkattrs_status grow(lkattrs_map *m, void **p, size_t old, size_t size) {
+  void *q = *p ? m->alc.realloc(m->alc.ctx, *p, old, size)
+               : m->alc.alloc(m->alc.ctx, size);
+  if (!q) return LKATTRS_E_NOMEM;
+  *p = q;
+  return LKATTRS_OK;
+}
+#endif
+
+lkattrs_status lkattrs__reserve(lkattrs_map *m, size_t entries, size_t need,
+                                size_t kill) {
+  size_t after = lkattrs__add(m->used - m->dead - kill, need);
+  bool more_ent = entries > m->cap;
+  bool more_arena = need > m->size - m->used && after > m->size;
+  if (!more_ent && !more_arena) return LKATTRS_OK;
+  if (FIXED(m) || after > ARENA_MAX || entries > ARENA_MAX)
+    return LKATTRS_E_NOSPACE;
+#ifdef LKATTRS_NO_MALLOC
+  return LKATTRS_E_NOSPACE;
+#else
+  if (more_ent) {
+    size_t cap = m->cap < 4 ? 8 : m->cap + m->cap / 2;
+    if (cap < entries || cap > ARENA_MAX) cap = entries;
+    void *p = m->ent;
+    if (grow(m, &p, m->cap * sizeof(uint32_t), cap * sizeof(uint32_t)))
+      return LKATTRS_E_NOMEM;
+    m->ent = p;
+    m->cap = cap;
+  }
+  if (more_arena) {
+    size_t size = lkattrs__add(after, after / 2 + 64);
+    if (size > ARENA_MAX) size = ARENA_MAX;
+    void *p = m->arena;
+    if (grow(m, &p, m->size, size)) return LKATTRS_E_NOMEM;
+    m->arena = p;
+    m->size = size;
+  }
+  return LKATTRS_OK;
+#endif
+}
+
+lkattrs_status lkattrs__scratch(lkattrs_map *m, size_t n, uint32_t **out) {
+  if (n > ARENA_MAX) return LKATTRS_E_NOSPACE;
+  if (FIXED(m)) {
+    *out = m->scratch;
+    return n <= m->cap ? LKATTRS_OK : LKATTRS_E_NOSPACE;
+  }
+#ifdef LKATTRS_NO_MALLOC
+  return LKATTRS_E_NOSPACE;
+#else
+  *out = m->alc.alloc(m->alc.ctx, n * sizeof(uint32_t) + 1);
+  return *out ? LKATTRS_OK : LKATTRS_E_NOMEM;
+#endif
+}
+
+void lkattrs__scratch_free(lkattrs_map *m, uint32_t *p, size_t n) {
+#ifndef LKATTRS_NO_MALLOC
+  if (p && !FIXED(m)) m->alc.free(m->alc.ctx, p, n * sizeof(uint32_t) + 1);
+#else
+  (void)m;
+  (void)p;
+  (void)n;
+#endif
+}
+
+/* ---- the update engine ---- */
+
+void lkattrs__upd_get(const lkattrs__upd *u, size_t i, lkattrs_entry *e) {
+  if (u->arr)
+    *e = u->arr[u->idx ? u->idx[i] : i];
+  else
+    lkattrs__entry(u->src, i, e);
+}
+
+static bool deletes(const lkattrs_map *m, const lkattrs_entry *e) {
+  return e->value_len == 0 && !(m->flags & LKATTRS_MAP_UPDATE);
+}
+
+static bool same_value(const lkattrs_map *m, size_t pos, const lkattrs_entry *e,
+                       lkattrs_entry *old) {
+  lkattrs__entry(m, pos, old);
+  return old->value_len == e->value_len &&
+         memcmp(old->value, e->value, e->value_len) == 0;
+}
+
+static const char empty[1] = "";
+
+lkattrs_status lkattrs__plan_update(const lkattrs_map *m, const lkattrs__upd *u,
+                                    lkattrs__plan *p, lkattrs__report_fn report,
+                                    void *ctx) {
+  size_t lo = 0;
+  memset(p, 0, sizeof *p);
+  p->count = m->count;
+  p->live = m->live;
+  for (size_t i = 0; i < u->n; i++) {
+    lkattrs_entry e, old;
+    size_t pos;
+    lkattrs__upd_get(u, i, &e);
+    if (e.key_len >= LKATTRS__DEAD || e.value_len >= LKATTRS__DEAD)
+      return LKATTRS_E_NOSPACE;
+    size_t kv = e.key_len + e.value_len, rec = LKATTRS__REC(e.key_len, e.value_len);
+    bool found = lkattrs__find(m, e.key, e.key_len, lo, m->count, &pos);
+    lo = found ? pos + 1 : pos;
+    p->upd_bytes = lkattrs__add(p->upd_bytes, kv);
+    if (found && same_value(m, pos, &e, &old)) continue;
+    if (!found && deletes(m, &e)) continue;
+    p->changed++;
+    if (found) {
+      p->live -= old.key_len + old.value_len;
+      p->dead_rec += LKATTRS__REC(old.key_len, old.value_len);
+      p->count--;
+    }
+    if (deletes(m, &e)) {
+      e.value = empty;
+    } else {
+      p->live = lkattrs__add(p->live, kv);
+      p->new_rec = lkattrs__add(p->new_rec, rec);
+      p->count++;
+    }
+    if (report) report(ctx, &e);
+  }
+  return LKATTRS_OK;
+}
+
+void lkattrs__apply(lkattrs_map *m, const lkattrs__upd *u,
+                    const lkattrs__plan *p) {
+  /* With room for every new record, overwrites happen in place.  Otherwise
+   * overwritten entries are removed first and inserted again after the
+   * compaction (which needs every entry to point to a live record). */
+  bool inplace = m->size - m->used >= p->new_rec;
+  size_t r = 0, w = 0, pos;
+  lkattrs_entry e, old;
+
+  /* Forward: drop deleted (and, unless in place, overwritten) entries. */
+  for (size_t i = 0; i < u->n; i++) {
+    lkattrs__upd_get(u, i, &e);
+    bool found = lkattrs__find(m, e.key, e.key_len, r, m->count, &pos);
+    move_ent(m, w, r, pos - r);
+    w += pos - r;
+    r = pos;
+    if (!found || same_value(m, pos, &e, &old)) continue;
+    lkattrs__kill(m, m->ent[pos]);
+    if (!deletes(m, &e) && inplace)
+      m->ent[pos] = lkattrs__append(m, &e);
+    else
+      r = pos + 1;
+  }
+  move_ent(m, w, r, m->count - r);
+  m->count = w + (m->count - r);
+
+  /* Backward: insert what is missing, merging from the end. */
+  lkattrs__make_room(m, inplace ? 0 : p->new_rec);
+  r = m->count;
+  w = p->count;
+  for (size_t i = u->n; i-- > 0;) {
+    lkattrs__upd_get(u, i, &e);
+    if (deletes(m, &e) || lkattrs__find(m, e.key, e.key_len, 0, r, &pos))
+      continue;
+    move_ent(m, w - (r - pos), pos, r - pos);
+    w -= r - pos;
+    r = pos;
+    m->ent[--w] = lkattrs__append(m, &e);
+  }
+  m->count = p->count;
+  m->live = p->live;
+}
+
+void lkattrs__copy_raw(lkattrs_map *dst, const lkattrs_map *src) {
+  lkattrs_entry e;
+  dst->count = dst->used = dst->dead = 0;
+  for (size_t i = 0; i < src->count; i++) {
+    lkattrs__entry(src, i, &e);
+    dst->ent[i] = lkattrs__append(dst, &e);
+  }
+  dst->count = src->count;
+  dst->live = src->live;
+}
+
+/* ---- public API ---- */
+
+#define KNOWN_FLAGS LKATTRS_MAP_UPDATE
+
+lkattrs_status lkattrs_map_new(const lkattrs_allocator *alc, lkattrs_map **out) {
+  return lkattrs_map_new_opts(alc, 0, out);
+}
+
+lkattrs_status lkattrs_map_new_opts(const lkattrs_allocator *alc,
+                                    unsigned flags, lkattrs_map **out) {
+  if (!out) return LKATTRS_E_INVALID_ARGUMENT;
+  *out = NULL;
+  if (flags & ~KNOWN_FLAGS) return LKATTRS_E_INVALID_ARGUMENT;
+#ifdef LKATTRS_NO_MALLOC
+  (void)alc;
+  return LKATTRS_E_UNSUPPORTED;
+#else
+  lkattrs_allocator libc = {libc_alloc, libc_realloc, libc_free, NULL};
+  if (!alc) alc = &libc;
+  if (!alc->alloc || !alc->realloc || !alc->free)
+    return LKATTRS_E_INVALID_ARGUMENT;
+  lkattrs_map *m = alc->alloc(alc->ctx, sizeof *m);
+  if (!m) return LKATTRS_E_NOMEM;
+  memset(m, 0, sizeof *m);
+  m->alc = *alc;
+  m->flags = flags;
+  *out = m;
+  return LKATTRS_OK;
+#endif
+}
+
+lkattrs_status lkattrs_map_init_fixed(void *storage, size_t storage_bytes,
+                                      size_t max_entries, unsigned flags,
+                                      lkattrs_map **out) {
+  if (!out) return LKATTRS_E_INVALID_ARGUMENT;
+  *out = NULL;
+  if (!storage || (flags & ~KNOWN_FLAGS)) return LKATTRS_E_INVALID_ARGUMENT;
+  size_t al = _Alignof(struct lkattrs_map);
+  size_t skip = (al - (size_t)((uintptr_t)storage % al)) % al;
+  size_t head = skip + sizeof(struct lkattrs_map);
+  if (storage_bytes < head || max_entries > ARENA_MAX ||
+      (storage_bytes - head) / (2 * sizeof(uint32_t)) < max_entries)
+    return LKATTRS_E_NOSPACE;
+  unsigned char *base = (unsigned char *)storage + skip;
+  lkattrs_map *m = (lkattrs_map *)(void *)base;
+  memset(m, 0, sizeof *m);
+  m->ent = (uint32_t *)(void *)(base + sizeof *m);
+  m->scratch = m->ent + max_entries;
+  m->arena = (unsigned char *)(m->scratch + max_entries);
+  m->cap = max_entries;
+  m->size = storage_bytes - head - 2 * sizeof(uint32_t) * max_entries;
+  if (m->size > ARENA_MAX) m->size = ARENA_MAX;
+  m->flags = flags | LKATTRS__F_FIXED;
+  *out = m;
+  return LKATTRS_OK;
+}
+
+void lkattrs_map_free(lkattrs_map *map) {
+  if (!map || FIXED(map)) return;
+#ifndef LKATTRS_NO_MALLOC
+  lkattrs_allocator a = map->alc;
+  if (map->ent) a.free(a.ctx, map->ent, map->cap * sizeof(uint32_t));
+  if (map->arena) a.free(a.ctx, map->arena, map->size);
+  a.free(a.ctx, map, sizeof *map);
+#endif
+}
+
+size_t lkattrs_map_count(const lkattrs_map *map) { return map ? map->count : 0; }
+size_t lkattrs_map_bytes(const lkattrs_map *map) { return map ? map->live : 0; }
+unsigned lkattrs_map_flags(const lkattrs_map *map) {
+  return map ? map->flags & KNOWN_FLAGS : 0;
+}
+
+lkattrs_status lkattrs_map_get(const lkattrs_map *map, const char *key,
+                               size_t key_len, const char **value,
+                               size_t *value_len) {
+  size_t pos;
+  lkattrs_entry e;
+  if (!map || (!key && key_len)) return LKATTRS_E_INVALID_ARGUMENT;
+  if (!lkattrs__find(map, key, key_len, 0, map->count, &pos))
+    return LKATTRS_E_NOT_FOUND;
+  lkattrs__entry(map, pos, &e);
+  if (value) *value = e.value;
+  if (value_len) *value_len = e.value_len;
+  return LKATTRS_OK;
+}
+
+lkattrs_status lkattrs_map_at(const lkattrs_map *map, size_t index,
+                              lkattrs_entry *out) {
+  if (!map || !out) return LKATTRS_E_INVALID_ARGUMENT;
+  if (index >= map->count) return LKATTRS_E_NOT_FOUND;
+  lkattrs__entry(map, index, out);
+  return LKATTRS_OK;
+}
+
+lkattrs_status lkattrs_map_set(lkattrs_map *map, const char *key,
+                               size_t key_len, const char *value,
+                               size_t value_len) {
+  size_t bad;
+  lkattrs_status st;
+  lkattrs_entry e = {key, key_len, value ? value : empty, value_len};
+  lkattrs__upd u = {&e, NULL, NULL, 1};
+  lkattrs__plan p;
+  if (!map || (!key && key_len) || (!value && value_len))
+    return LKATTRS_E_INVALID_ARGUMENT;
+  if (!key_len) return LKATTRS_E_KEY_EMPTY;
+  st = lkattrs__check_text(key, key_len, true, &bad);
+  if (!st) st = lkattrs__check_text(e.value, value_len, false, &bad);
+  if (!st) st = lkattrs__plan_update(map, &u, &p, NULL, NULL);
+  if (!st) st = lkattrs__reserve(map, p.count, p.new_rec, p.dead_rec);
+  if (!st) lkattrs__apply(map, &u, &p);
+  return st;
+}
+
+lkattrs_status lkattrs_map_delete(lkattrs_map *map, const char *key,
+                                  size_t key_len, bool *removed) {
+  size_t pos;
+  if (removed) *removed = false;
+  if (!map || (!key && key_len)) return LKATTRS_E_INVALID_ARGUMENT;
+  if (!lkattrs__find(map, key, key_len, 0, map->count, &pos)) return LKATTRS_OK;
+  lkattrs__remove(map, pos);
+  if (removed) *removed = true;
+  return LKATTRS_OK;
+}
+
+void lkattrs_map_clear(lkattrs_map *map) {
+  if (map) map->count = map->used = map->dead = map->live = 0;
+}
+
+lkattrs_status lkattrs_map_reserve(lkattrs_map *map, size_t entries,
+                                   size_t data_bytes) {
+  if (!map) return LKATTRS_E_INVALID_ARGUMENT;
+  if (entries < map->count) entries = map->count;
+  size_t need = lkattrs__add(data_bytes, entries * LKATTRS__REC(0, 0));
+  size_t have = lkattrs__rec_bytes(map);
+  return lkattrs__reserve(map, entries, need > have ? need - have : 0, 0);
+}
+
+bool lkattrs_map_equal(const lkattrs_map *a, const lkattrs_map *b) {
+  lkattrs_entry x, y;
+  if (!a || !b) return a == b;
+  if (a->count != b->count || a->live != b->live) return false;
+  for (size_t i = 0; i < a->count; i++) {
+    lkattrs__entry(a, i, &x);
+    lkattrs__entry(b, i, &y);
+    if (x.key_len != y.key_len || x.value_len != y.value_len ||
+        memcmp(x.key, y.key, x.key_len + 1 + x.value_len) != 0)
+      return false;
+  }
+  return true;
+}
+
+lkattrs_status lkattrs_map_copy(lkattrs_map *dst, const lkattrs_map *src) {
+  lkattrs_entry e;
+  if (!dst || !src) return LKATTRS_E_INVALID_ARGUMENT;
+  if (dst == src) return LKATTRS_OK;
+  if (!(dst->flags & LKATTRS_MAP_UPDATE))
+    for (size_t i = 0; i < src->count; i++) {
+      lkattrs__entry(src, i, &e);
+      if (!e.value_len) return LKATTRS_E_INVALID_ARGUMENT;
+    }
+  lkattrs_status st = lkattrs__reserve(dst, src->count, lkattrs__rec_bytes(src),
+                                       lkattrs__rec_bytes(dst));
+  if (!st) lkattrs__copy_raw(dst, src);
+  return st;
+}
