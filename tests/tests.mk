@@ -5,7 +5,7 @@
 # linked with the libattrs core.
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(UNIT_SRC))
-UNIT_CFLAGS := $(STRICT_CFLAGS) -Wno-error=conversion $(LKATTRS_CFLAGS) -Itests/unit -DLKATTRS_MAKEFILE_VERSION=\"$(VERSION)\"
+UNIT_CFLAGS := $(STRICT_CFLAGS) $(LKATTRS_CFLAGS) -Itests/unit -DLKATTRS_MAKEFILE_VERSION=\"$(VERSION)\"
 
 $(TESTBIN)/test_%: tests/unit/test_%.c $(LIBLKATTRS_A) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)
@@ -38,3 +38,20 @@ check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
 -include tests/interop/interop.mk
 
 .PHONY: check-schema
+
+# ---------------------------------------------------------------------------
+# The unit tests again, built with clang under ASan+UBSan (no recovery), and
+# the gcc build under valgrind.
+SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all
+
+## check-unit-asan: the unit tests built with clang under ASan+UBSan
+check-unit-asan: $(STAMP_SETUP)
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-unit
+
+## check-unit-valgrind: the unit tests under valgrind (memory errors and leaks fail)
+check-unit-valgrind: $(STAMP_SETUP) $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
+
+CHECKS += check-unit-asan check-unit-valgrind
+.PHONY: check-unit-asan check-unit-valgrind
