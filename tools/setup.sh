@@ -15,6 +15,7 @@ packages=(
   protobuf-c-compiler libprotobuf-c-dev      # protoc-c and the protobuf-c runtime
   nanopb libnanopb-dev                       # nanopb generator and runtime
   libcmocka-dev                              # unit tests
+  libjansson-dev                             # lkproto's JSON reader
   nodejs npm                                 # interop tests (LiveKit's npm packages)
 )
 if [[ "${1:-}" == "--with-size" ]]; then

@@ -1,0 +1,690 @@
+/* lkproto: proto3 JSON into binary protobuf.
+ *
+ * jansson parses the text (it rejects invalid UTF-8 and lone surrogate
+ * escapes); the JSON value is then written, field by field through the
+ * descriptors' offsets, into a protobuf-c message struct allocated with
+ * malloc (protobuf-c's default allocator), packed with
+ * protobuf_c_message_pack() and freed with protobuf_c_message_free_unpacked().
+ * What is accepted follows @bufbuild/protobuf 1.10.1's fromJson() with
+ * default options: JSON names and proto names, enum names or numbers, 64-bit
+ * integers as strings or numbers, "NaN"/"Infinity"/"-Infinity", null for
+ * "not set", standard or URL-safe base64.  See README.md for the few places
+ * where lkproto is stricter. */
+#include "lkproto.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <float.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+typedef struct ictx {
+  lk_err *e;
+  lk_path path;
+  int depth;
+  int ints_as_real; /* the document had an integer beyond 64 bits */
+} ictx;
+
+#define MEMBER(m, off) ((void *)((char *)(m) + (off)))
+
+static int fail(ictx *c, const char *fmt, ...) LK_PRINTF(2, 3);
+static int fail(ictx *c, const char *fmt, ...) {
+  char what[700], p[512];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(what, sizeof what, fmt, ap);
+  va_end(ap);
+  lk_path_format(&c->path, p, sizeof p);
+  lk_err_set(c->e, "field %s: %s", p, what);
+  return 0;
+}
+
+static const char *jtype(const json_t *j) {
+  switch (json_typeof(j)) {
+  case JSON_OBJECT: return "an object";
+  case JSON_ARRAY: return "an array";
+  case JSON_STRING: return "a string";
+  case JSON_INTEGER: return "an integer";
+  case JSON_REAL: return "a number";
+  case JSON_TRUE: case JSON_FALSE: return "a boolean";
+  case JSON_NULL: return "null";
+  }
+  return "?";
+}
+
+static size_t elem_size(ProtobufCType t) {
+  switch (t) {
+  case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+  case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32: return 4;
+  case PROTOBUF_C_TYPE_FLOAT: return sizeof(float);
+  case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+  case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64: return 8;
+  case PROTOBUF_C_TYPE_DOUBLE: return sizeof(double);
+  case PROTOBUF_C_TYPE_BOOL: return sizeof(protobuf_c_boolean);
+  case PROTOBUF_C_TYPE_ENUM: return sizeof(int);
+  case PROTOBUF_C_TYPE_STRING: return sizeof(char *);
+  case PROTOBUF_C_TYPE_BYTES: return sizeof(ProtobufCBinaryData);
+  case PROTOBUF_C_TYPE_MESSAGE: return sizeof(ProtobufCMessage *);
+  }
+  return 0;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Numbers. */
+
+/* JavaScript's Number(string) for the decimal forms: optional sign, digits
+ * with an optional fraction, optional exponent.  No surrounding spaces. */
+static int parse_js_number(const char *s, double *out) {
+  const char *p = s;
+  if (*p == '+' || *p == '-') p++;
+  int digits = 0;
+  while (*p >= '0' && *p <= '9') p++, digits++;
+  if (*p == '.') {
+    p++;
+    while (*p >= '0' && *p <= '9') p++, digits++;
+  }
+  if (!digits) return 0;
+  if (*p == 'e' || *p == 'E') {
+    p++;
+    if (*p == '+' || *p == '-') p++;
+    if (!(*p >= '0' && *p <= '9')) return 0;
+    while (*p >= '0' && *p <= '9') p++;
+  }
+  if (*p) return 0;
+  errno = 0;
+  *out = strtod(s, NULL);
+  return 1;
+}
+
+/* A JSON value as a double for the 32-bit integer and float types. */
+static int json_number(const json_t *j, double *out, int allow_string) {
+  if (json_is_integer(j)) {
+    *out = (double)json_integer_value(j);
+    return 1;
+  }
+  if (json_is_real(j)) {
+    *out = json_real_value(j);
+    return 1;
+  }
+  if (allow_string && json_is_string(j)) return parse_js_number(json_string_value(j), out);
+  return 0;
+}
+
+static int get_int32(ictx *c, const json_t *j, int is_unsigned, int64_t *out) {
+  double d;
+  if (!json_number(j, &d, 1)) return fail(c, "expected a number, got %s", jtype(j));
+  if (!isfinite(d) || d != floor(d)) return fail(c, "not an integer");
+  if (is_unsigned ? (d < 0 || d > 4294967295.0) : (d < -2147483648.0 || d > 2147483647.0))
+    return fail(c, "out of range for %s", is_unsigned ? "uint32" : "int32");
+  *out = (int64_t)d;
+  return 1;
+}
+
+/* 64-bit integers: a JSON number (an exact integer) or a decimal string. */
+static int get_int64(ictx *c, const json_t *j, int is_unsigned, uint64_t *out) {
+  const char *range = is_unsigned ? "out of range for uint64" : "out of range for int64";
+  if (json_is_integer(j)) {
+    json_int_t v = json_integer_value(j);
+    if (is_unsigned && v < 0) return fail(c, "%s", range);
+    *out = (uint64_t)v;
+    return 1;
+  }
+  if (json_is_real(j)) {
+    double d = json_real_value(j);
+    if (d != floor(d)) return fail(c, "not an integer");
+    if (c->ints_as_real && fabs(d) > 9007199254740992.0)
+      return fail(c, "integer literal too large to read exactly; write 64-bit integers as strings");
+    if (is_unsigned ? (d < 0 || d >= 18446744073709551616.0)
+                    : (d < -9223372036854775808.0 || d >= 9223372036854775808.0))
+      return fail(c, "%s", range);
+    *out = is_unsigned ? (uint64_t)d : (uint64_t)(int64_t)d;
+    return 1;
+  }
+  if (!json_is_string(j)) return fail(c, "expected a number or a decimal string, got %s", jtype(j));
+  const char *s = json_string_value(j);
+  int neg = 0;
+  if (*s == '-') neg = 1, s++;
+  if (!*s) return fail(c, "not a decimal integer");
+  uint64_t v = 0;
+  for (const char *p = s; *p; p++) {
+    if (*p < '0' || *p > '9') return fail(c, "not a decimal integer");
+    unsigned dgt = (unsigned)(*p - '0');
+    if (v > (UINT64_MAX - dgt) / 10) return fail(c, "%s", range);
+    v = v * 10 + dgt;
+  }
+  if (is_unsigned) {
+    if (neg && v) return fail(c, "%s", range);
+    *out = v;
+  } else {
+    if (neg ? v > (uint64_t)INT64_MAX + 1 : v > (uint64_t)INT64_MAX) return fail(c, "%s", range);
+    *out = neg ? (uint64_t)0 - v : v;
+  }
+  return 1;
+}
+
+static int get_double(ictx *c, const json_t *j, int is_float, double *out) {
+  if (json_is_string(j)) {
+    const char *s = json_string_value(j);
+    if (strcmp(s, "NaN") == 0) return *out = NAN, 1;
+    if (strcmp(s, "Infinity") == 0) return *out = INFINITY, 1;
+    if (strcmp(s, "-Infinity") == 0) return *out = -INFINITY, 1;
+  }
+  double d;
+  if (!json_number(j, &d, 1)) return fail(c, "expected a number, got %s", jtype(j));
+  if (!isfinite(d)) return fail(c, "number out of range");
+  if (is_float && (d > FLT_MAX || d < -FLT_MAX)) return fail(c, "out of range for float");
+  *out = d;
+  return 1;
+}
+
+static int get_enum(ictx *c, const ProtobufCEnumDescriptor *ed, const json_t *j, int *out) {
+  if (json_is_string(j)) {
+    if (!lk_enum_value(ed, json_string_value(j), out))
+      return fail(c, "\"%s\" is not a value of enum %s", json_string_value(j), ed->name);
+    return 1;
+  }
+  double d;
+  if (!json_number(j, &d, 0)) return fail(c, "expected an enum name or number, got %s", jtype(j));
+  if (d != floor(d)) return fail(c, "enum number is not an integer");
+  if (d < -2147483648.0 || d > 2147483647.0) return fail(c, "enum number out of range for int32");
+  *out = (int)d;
+  return 1;
+}
+
+static int get_string(ictx *c, const json_t *j, char **out) {
+  if (!json_is_string(j)) return fail(c, "expected a string, got %s", jtype(j));
+  size_t n = json_string_length(j);
+  const char *s = json_string_value(j);
+  if (memchr(s, 0, n)) return fail(c, "U+0000 in string (refused: C strings cannot hold it)");
+  *out = lk_xmalloc(n + 1);
+  memcpy(*out, s, n + 1);
+  return 1;
+}
+
+static int get_bytes(ictx *c, const json_t *j, ProtobufCBinaryData *out) {
+  if (!json_is_string(j)) return fail(c, "expected a base64 string, got %s", jtype(j));
+  lk_buf b = {0};
+  if (!lk_base64_decode(json_string_value(j), json_string_length(j), &b)) {
+    lk_buf_free(&b);
+    return fail(c, "invalid base64");
+  }
+  out->len = b.len;
+  out->data = b.data ? (uint8_t *)b.data : lk_xmalloc(1); /* never NULL: memcpy */
+  return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Struct fields. */
+
+static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                    ProtobufCMessage *m);
+
+static ProtobufCMessage *new_msg(const ProtobufCMessageDescriptor *d) {
+  ProtobufCMessage *m = lk_xmalloc(d->sizeof_message);
+  d->message_init(m);
+  return m;
+}
+
+static int owned_by(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
+  if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+    return *(const uint32_t *)MEMBER((ProtobufCMessage *)m, f->quantifier_offset) == f->id;
+  return 1;
+}
+
+/* Frees what a singular field holds and resets it. */
+static void clear_singular(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
+  void *p = MEMBER(m, f->offset);
+  if (owned_by(m, f)) {
+    if (f->type == PROTOBUF_C_TYPE_STRING) {
+      char *s = *(char **)p;
+      if (s && s != protobuf_c_empty_string && (const void *)s != f->default_value) free(s);
+    } else if (f->type == PROTOBUF_C_TYPE_BYTES) {
+      const ProtobufCBinaryData *def = f->default_value;
+      void *data = ((ProtobufCBinaryData *)p)->data;
+      if (data && (!def || def->data != data)) free(data);
+    } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+      protobuf_c_message_free_unpacked(*(ProtobufCMessage **)p, NULL);
+    }
+  }
+  if (f->type == PROTOBUF_C_TYPE_STRING)
+    *(char **)p = (char *)(uintptr_t)f->default_value; /* the default string itself */
+  else
+    memset(p, 0, elem_size(f->type));
+  if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+    *(uint32_t *)MEMBER(m, f->quantifier_offset) = 0;
+  else if (f->label == PROTOBUF_C_LABEL_OPTIONAL)
+    *(protobuf_c_boolean *)MEMBER(m, f->quantifier_offset) = 0;
+}
+
+/* Reads one scalar or enum JSON value into the element at p. */
+static int read_scalar(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j, void *p) {
+  int64_t i32;
+  uint64_t u64;
+  double d;
+  switch (f->type) {
+  case PROTOBUF_C_TYPE_INT32: case PROTOBUF_C_TYPE_SINT32: case PROTOBUF_C_TYPE_SFIXED32:
+    if (!get_int32(c, j, 0, &i32)) return 0;
+    *(int32_t *)p = (int32_t)i32;
+    return 1;
+  case PROTOBUF_C_TYPE_UINT32: case PROTOBUF_C_TYPE_FIXED32:
+    if (!get_int32(c, j, 1, &i32)) return 0;
+    *(uint32_t *)p = (uint32_t)i32;
+    return 1;
+  case PROTOBUF_C_TYPE_INT64: case PROTOBUF_C_TYPE_SINT64: case PROTOBUF_C_TYPE_SFIXED64:
+    if (!get_int64(c, j, 0, &u64)) return 0;
+    *(int64_t *)p = (int64_t)u64;
+    return 1;
+  case PROTOBUF_C_TYPE_UINT64: case PROTOBUF_C_TYPE_FIXED64:
+    if (!get_int64(c, j, 1, &u64)) return 0;
+    *(uint64_t *)p = u64;
+    return 1;
+  case PROTOBUF_C_TYPE_FLOAT:
+    if (!get_double(c, j, 1, &d)) return 0;
+    *(float *)p = (float)d;
+    return 1;
+  case PROTOBUF_C_TYPE_DOUBLE:
+    if (!get_double(c, j, 0, &d)) return 0;
+    *(double *)p = d;
+    return 1;
+  case PROTOBUF_C_TYPE_BOOL:
+    if (!json_is_boolean(j)) return fail(c, "expected true or false, got %s", jtype(j));
+    *(protobuf_c_boolean *)p = json_is_true(j);
+    return 1;
+  case PROTOBUF_C_TYPE_ENUM:
+    return get_enum(c, f->descriptor, j, (int *)p);
+  case PROTOBUF_C_TYPE_STRING:
+    return get_string(c, j, (char **)p);
+  case PROTOBUF_C_TYPE_BYTES:
+    return get_bytes(c, j, (ProtobufCBinaryData *)p);
+  case PROTOBUF_C_TYPE_MESSAGE:
+    break;
+  }
+  return fail(c, "internal error: not a scalar");
+}
+
+/* Reads a map key (always a JSON object key, so a string) into p. */
+static int read_map_key(ictx *c, const ProtobufCFieldDescriptor *kf, const char *key, void *p) {
+  json_t *j;
+  if (kf->type == PROTOBUF_C_TYPE_BOOL) {
+    if (strcmp(key, "true") == 0)
+      j = json_true();
+    else if (strcmp(key, "false") == 0)
+      j = json_false();
+    else
+      return fail(c, "map key \"%s\" is not true or false", key);
+  } else {
+    j = json_string(key);
+    if (!j) return fail(c, "invalid map key");
+  }
+  int ok = read_scalar(c, kf, j, p);
+  json_decref(j);
+  return ok;
+}
+
+/* Appends one element to a repeated field and returns a pointer to it. */
+static void *grow(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
+  size_t *n = MEMBER(m, f->quantifier_offset);
+  void **arr = MEMBER(m, f->offset);
+  size_t es = elem_size(f->type);
+  *arr = lk_xrealloc(*arr, (*n + 1) * es);
+  void *el = (char *)*arr + *n * es;
+  memset(el, 0, es);
+  (*n)++;
+  return el;
+}
+
+static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
+                    ProtobufCMessage *m) {
+  if (!json_is_object(j)) return fail(c, "expected an object (map), got %s", jtype(j));
+  const ProtobufCMessageDescriptor *ed = f->descriptor;
+  const ProtobufCFieldDescriptor *kf = &ed->fields[0], *vf = &ed->fields[1];
+  const char *key;
+  size_t key_len;
+  const json_t *val;
+  lk_path_item *pi = &c->path.items[c->path.depth - 1];
+  json_object_keylen_foreach((json_t *)j, key, key_len, val) {
+    pi->key = key;
+    if (key_len != strlen(key)) return fail(c, "U+0000 in a map key (refused: C strings cannot hold it)");
+    if (json_is_null(val)) return fail(c, "map value is null");
+    ProtobufCMessage *entry = new_msg(ed);
+    *(ProtobufCMessage **)grow(m, f) = entry;
+    if (!read_map_key(c, kf, key, MEMBER(entry, kf->offset))) return 0;
+    if (vf->type == PROTOBUF_C_TYPE_MESSAGE) {
+      ProtobufCMessage *vm = new_msg(vf->descriptor);
+      *(ProtobufCMessage **)MEMBER(entry, vf->offset) = vm;
+      c->depth++;
+      int ok = fill_msg(c, vf->descriptor, val, vm);
+      c->depth--;
+      if (!ok) return 0;
+    } else if (!read_scalar(c, vf, val, MEMBER(entry, vf->offset))) {
+      return 0;
+    }
+  }
+  pi->key = NULL;
+  return 1;
+}
+
+static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
+                      ProtobufCMessage *m) {
+  if (f->label == PROTOBUF_C_LABEL_REPEATED) {
+    if (lk_field_is_map(f)) return read_map(c, f, j, m);
+    if (!json_is_array(j)) return fail(c, "expected an array, got %s", jtype(j));
+    lk_path_item *pi = &c->path.items[c->path.depth - 1];
+    for (size_t i = 0; i < json_array_size(j); i++) {
+      const json_t *el = json_array_get(j, i);
+      pi->index = (long)i;
+      if (json_is_null(el)) return fail(c, "null in an array");
+      if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+        ProtobufCMessage *sub = new_msg(f->descriptor);
+        *(ProtobufCMessage **)grow(m, f) = sub;
+        c->depth++;
+        int ok = fill_msg(c, f->descriptor, el, sub);
+        c->depth--;
+        if (!ok) return 0;
+      } else {
+        /* read into a temporary first: a half-read string must not be
+         * counted in the array */
+        union { int32_t i; uint32_t u; int64_t l; uint64_t ul; float f; double d;
+                protobuf_c_boolean b; int e; char *s; ProtobufCBinaryData bd; } tmp;
+        memset(&tmp, 0, sizeof tmp);
+        if (!read_scalar(c, f, el, &tmp)) return 0;
+        memcpy(grow(m, f), &tmp, elem_size(f->type));
+      }
+    }
+    pi->index = -1;
+    return 1;
+  }
+  void *p = MEMBER(m, f->offset);
+  if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
+    ProtobufCMessage **pm = p;
+    if (!owned_by(m, f) || !*pm) {
+      clear_singular(m, f);
+      *pm = new_msg(f->descriptor);
+    } /* else: the field was given twice (JSON name and proto name): merge */
+    if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) *(uint32_t *)MEMBER(m, f->quantifier_offset) = f->id;
+    c->depth++;
+    int ok = fill_msg(c, f->descriptor, j, *pm);
+    c->depth--;
+    return ok;
+  }
+  union { int32_t i; uint32_t u; int64_t l; uint64_t ul; float f; double d;
+          protobuf_c_boolean b; int e; char *s; ProtobufCBinaryData bd; } tmp;
+  memset(&tmp, 0, sizeof tmp);
+  if (!read_scalar(c, f, j, &tmp)) return 0;
+  clear_singular(m, f);
+  memcpy(p, &tmp, elem_size(f->type));
+  if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
+    *(uint32_t *)MEMBER(m, f->quantifier_offset) = f->id;
+  else if (f->label == PROTOBUF_C_LABEL_OPTIONAL)
+    *(protobuf_c_boolean *)MEMBER(m, f->quantifier_offset) = 1;
+  return 1;
+}
+
+/* Number of fields in the oneof of f: 1 for the synthetic oneof of a proto3
+ * `optional` field (see README: protoc-c gets those as `oneof _x`). */
+static unsigned oneof_size(const ProtobufCMessageDescriptor *d, const ProtobufCFieldDescriptor *f) {
+  unsigned n = 0;
+  for (unsigned i = 0; i < d->n_fields; i++)
+    if ((d->fields[i].flags & PROTOBUF_C_FIELD_FLAG_ONEOF) &&
+        d->fields[i].quantifier_offset == f->quantifier_offset)
+      n++;
+  return n;
+}
+
+static const ProtobufCFieldDescriptor *find_json_field(const ProtobufCMessageDescriptor *d,
+                                                       const char *key) {
+  char jn[256];
+  for (unsigned i = 0; i < d->n_fields; i++) {
+    if (strcmp(d->fields[i].name, key) == 0) return &d->fields[i];
+    lk_json_name(d->fields[i].name, jn, sizeof jn);
+    if (strcmp(jn, key) == 0) return &d->fields[i];
+  }
+  return NULL;
+}
+
+/* ------------------------------------------------------------------------ */
+/* Well-known types. */
+
+static int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
+  y -= m <= 2;
+  int64_t era = (y >= 0 ? y : y - 399) / 400;
+  uint64_t yoe = (uint64_t)(y - era * 400);
+  uint64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  uint64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + (int64_t)doe - 719468;
+}
+
+static int digits(const char *s, int n, int *out) {
+  int v = 0;
+  for (int i = 0; i < n; i++) {
+    if (s[i] < '0' || s[i] > '9') return 0;
+    v = v * 10 + (s[i] - '0');
+  }
+  *out = v;
+  return 1;
+}
+
+static void set_i64(ProtobufCMessage *m, const ProtobufCMessageDescriptor *d, uint32_t no, int64_t v) {
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+  *(int64_t *)MEMBER(m, f->offset) = v;
+}
+
+static void set_i32(ProtobufCMessage *m, const ProtobufCMessageDescriptor *d, uint32_t no, int32_t v) {
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+  *(int32_t *)MEMBER(m, f->offset) = v;
+}
+
+/* RFC 3339 as @bufbuild/protobuf reads it: YYYY-MM-DDTHH:MM:SS followed by
+ * Z, by .fff[fff[fff]]Z (3 to 9 digits) or by an offset +HH:MM / -HH:MM.
+ * Days 1-31 roll over into the next month, as JavaScript's Date.parse does. */
+static int read_timestamp(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                          ProtobufCMessage *m) {
+  if (!json_is_string(j)) return fail(c, "expected an RFC 3339 timestamp string, got %s", jtype(j));
+  const char *s = json_string_value(j);
+  size_t n = json_string_length(j);
+  int y, mo, dd, h, mi, se, nanos = 0, off = 0;
+  if (n < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
+      !digits(s + 8, 2, &dd) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
+      !digits(s + 14, 2, &mi) || s[16] != ':' || !digits(s + 17, 2, &se))
+    return fail(c, "invalid RFC 3339 timestamp");
+  const char *t = s + 19;
+  if (strcmp(t, "Z") == 0) {
+  } else if (*t == '.') {
+    size_t nd = strcspn(t + 1, "Z");
+    if (nd < 3 || nd > 9 || strcmp(t + 1 + nd, "Z") != 0 || !digits(t + 1, (int)nd, &nanos))
+      return fail(c, "invalid RFC 3339 timestamp");
+    for (size_t k = nd; k < 9; k++) nanos *= 10;
+  } else if ((*t == '+' || *t == '-') && strlen(t) == 6 && t[3] == ':') {
+    int oh, om;
+    if (!digits(t + 1, 2, &oh) || !digits(t + 4, 2, &om) || oh > 23 || om > 59)
+      return fail(c, "invalid RFC 3339 timestamp");
+    off = (oh * 60 + om) * 60 * (*t == '-' ? -1 : 1);
+  } else {
+    return fail(c, "invalid RFC 3339 timestamp");
+  }
+  if (mo < 1 || mo > 12 || dd < 1 || dd > 31 || h > 24 || mi > 59 || se > 59 ||
+      (h == 24 && (mi || se)))
+    return fail(c, "invalid RFC 3339 timestamp");
+  int64_t secs = (days_from_civil(y, (unsigned)mo, 1) + dd - 1) * 86400 + h * 3600 + mi * 60 + se - off;
+  if (secs < -62135596800LL || secs > 253402300799LL)
+    return fail(c, "timestamp must be from 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z");
+  set_i64(m, d, 1, secs);
+  set_i32(m, d, 2, nanos);
+  return 1;
+}
+
+/* "-12.5s": seconds, then 1 to 9 fraction digits, then "s". */
+static int read_duration(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                         ProtobufCMessage *m) {
+  if (!json_is_string(j)) return fail(c, "expected a duration string like \"1.5s\", got %s", jtype(j));
+  const char *s = json_string_value(j), *p = s;
+  int neg = 0;
+  if (*p == '-') neg = 1, p++;
+  uint64_t secs = 0;
+  int nd = 0;
+  while (*p >= '0' && *p <= '9') {
+    if (secs <= 315576000000ULL) secs = secs * 10 + (uint64_t)(*p - '0');
+    p++, nd++;
+  }
+  if (!nd) return fail(c, "invalid duration");
+  int32_t nanos = 0;
+  if (*p == '.') {
+    p++;
+    int fd = 0, v = 0;
+    while (*p >= '0' && *p <= '9' && fd < 10) v = v * 10 + (*p++ - '0'), fd++;
+    if (fd == 0 || fd > 9) return fail(c, "invalid duration (1 to 9 fraction digits)");
+    for (int k = fd; k < 9; k++) v *= 10;
+    nanos = neg ? -v : v;
+  }
+  if (strcmp(p, "s") != 0) return fail(c, "invalid duration (must end with \"s\")");
+  if (secs > 315576000000ULL) return fail(c, "duration out of range");
+  set_i64(m, d, 1, neg ? -(int64_t)secs : (int64_t)secs);
+  set_i32(m, d, 2, nanos);
+  return 1;
+}
+
+static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j, lk_buf *out);
+
+static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                    ProtobufCMessage *m) {
+  if (!json_is_object(j)) return fail(c, "expected an object (Any), got %s", jtype(j));
+  if (json_object_size(j) == 0) return 1;
+  const json_t *tj = json_object_get(j, "@type");
+  if (!json_is_string(tj) || json_string_length(tj) == 0) return fail(c, "Any without \"@type\"");
+  const char *url = json_string_value(tj);
+  const char *slash = strrchr(url, '/');
+  const char *name = slash ? slash + 1 : url;
+  const ProtobufCMessageDescriptor *inner = lk_message_find(name);
+  if (!inner || lk_is_map_entry(inner)) return fail(c, "Any of type \"%s\": not a type lkproto knows", url);
+  json_t *val;
+  if (lk_wkt(inner) != LK_WKT_NONE && json_object_get(j, "value")) {
+    val = json_incref(json_object_get(j, "value"));
+  } else {
+    val = json_deep_copy(j);
+    if (!val) return fail(c, "out of memory");
+    json_object_del(val, "@type");
+  }
+  lk_buf bytes = {0};
+  c->depth++;
+  int ok = encode_msg(c, inner, val, &bytes);
+  c->depth--;
+  json_decref(val);
+  if (!ok) {
+    lk_buf_free(&bytes);
+    return 0;
+  }
+  const ProtobufCFieldDescriptor *uf = lk_field_by_number(d, 1), *vf = lk_field_by_number(d, 2);
+  size_t ul = sizeof "type.googleapis.com/" - 1 + strlen(inner->name);
+  char *u = lk_xmalloc(ul + 1);
+  snprintf(u, ul + 1, "type.googleapis.com/%s", inner->name);
+  clear_singular(m, uf);
+  *(char **)MEMBER(m, uf->offset) = u;
+  clear_singular(m, vf);
+  ProtobufCBinaryData *bd = MEMBER(m, vf->offset);
+  bd->len = bytes.len;
+  bd->data = bytes.data ? (uint8_t *)bytes.data : lk_xmalloc(1);
+  return 1;
+}
+
+/* ------------------------------------------------------------------------ */
+
+static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                    ProtobufCMessage *m) {
+  if (c->depth > LK_MAX_DEPTH) return fail(c, "messages nested deeper than 100 levels");
+  switch (lk_wkt(d)) {
+  case LK_WKT_TIMESTAMP: return read_timestamp(c, d, j, m);
+  case LK_WKT_DURATION: return read_duration(c, d, j, m);
+  case LK_WKT_ANY: return read_any(c, d, j, m);
+  case LK_WKT_UNSUPPORTED: return fail(c, "well-known type %s has no JSON form in lkproto", d->name);
+  default: break;
+  }
+  if (!json_is_object(j)) return fail(c, "expected an object (%s), got %s", d->name, jtype(j));
+  const char *key;
+  size_t key_len;
+  const json_t *val;
+  unsigned seen_n = 0;
+  unsigned seen_q[64];
+  const char *seen_k[64];
+  json_object_keylen_foreach((json_t *)j, key, key_len, val) {
+    const ProtobufCFieldDescriptor *f = key_len == strlen(key) ? find_json_field(d, key) : NULL;
+    if (!f) {
+      lk_path_push(&c->path, key, -1);
+      int r = fail(c, "unknown field \"%s\" in %s", key, d->name);
+      c->path.depth--;
+      return r;
+    }
+    int real_oneof = (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && oneof_size(d, f) > 1;
+    int is_null = json_is_null(val);
+    if (is_null && !real_oneof) {
+      /* null: "not set".  A scalar (or the scalar of a proto3 optional) is
+       * cleared; repeated fields, maps and messages are left as they are. */
+      if (f->label != PROTOBUF_C_LABEL_REPEATED && f->type != PROTOBUF_C_TYPE_MESSAGE)
+        clear_singular(m, f);
+      continue;
+    }
+    /* A null oneof arm sets nothing, but (as in @bufbuild/protobuf) a null
+     * message or enum arm still counts as a key of its oneof. */
+    if (is_null && f->type != PROTOBUF_C_TYPE_MESSAGE && f->type != PROTOBUF_C_TYPE_ENUM) continue;
+    lk_path_push(&c->path, f->name, -1);
+    if (real_oneof) {
+      for (unsigned k = 0; k < seen_n; k++)
+        if (seen_q[k] == f->quantifier_offset) {
+          int r = fail(c, "more than one field of a oneof: \"%s\" and \"%s\"", seen_k[k], key);
+          c->path.depth--;
+          return r;
+        }
+      if (seen_n < 64) {
+        seen_q[seen_n] = f->quantifier_offset;
+        seen_k[seen_n++] = key;
+      }
+    }
+    int ok = is_null ? 1 : read_field(c, f, val, m);
+    c->path.depth--;
+    if (!ok) return 0;
+  }
+  return 1;
+}
+
+static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j, lk_buf *out) {
+  ProtobufCMessage *m = new_msg(d);
+  int ok = fill_msg(c, d, j, m);
+  if (ok) {
+    size_t n = protobuf_c_message_get_packed_size(m);
+    uint8_t *bytes = lk_xmalloc(n);
+    size_t w = protobuf_c_message_pack(m, bytes);
+    lk_buf_put(out, bytes, w);
+    free(bytes);
+  }
+  protobuf_c_message_free_unpacked(m, NULL);
+  return ok;
+}
+
+int lk_json_encode(const ProtobufCMessageDescriptor *desc, const char *text, size_t n, lk_buf *out,
+                   lk_err *e) {
+  json_error_t je;
+  int as_real = 0;
+  json_t *j = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
+  if (!j && json_error_code(&je) == json_error_numeric_overflow && strstr(je.text, "integer")) {
+    /* An integer literal beyond 64 bits (a double such as 100000000000000000000
+     * written without exponent, as JavaScript does): read numbers as doubles,
+     * as JavaScript's JSON.parse() does. */
+    as_real = 1;
+    j = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &je);
+  }
+  if (!j) {
+    lk_err_set(e, "invalid JSON at line %d column %d: %s", je.line, je.column, je.text);
+    return 0;
+  }
+  ictx c;
+  c.e = e;
+  c.path.depth = 0;
+  c.depth = 0;
+  c.ints_as_real = as_real;
+  int ok = encode_msg(&c, desc, j, out);
+  json_decref(j);
+  return ok;
+}

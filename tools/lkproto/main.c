@@ -1,0 +1,287 @@
+/* lkproto: LiveKit messages between binary/hex and canonical proto3 JSON.
+ * The command line is a contract (see lkproto.1 and README.md): exit status
+ * 0 when everything went well, 1 for invalid input, 2 for a usage error. */
+#define _POSIX_C_SOURCE 200809L
+#include "lkproto.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#ifndef LKPROTO_VERSION
+#define LKPROTO_VERSION "unknown"
+#endif
+
+enum { EXIT_OK = 0, EXIT_INVALID = 1, EXIT_USAGE = 2 };
+
+static const char usage_main[] =
+    "usage: lkproto COMMAND [ARGS]\n"
+    "\n"
+    "LiveKit protocol messages between binary (or hex) and canonical proto3 JSON.\n"
+    "\n"
+    "commands:\n"
+    "  decode MESSAGE [--hex]   binary message on stdin -> one JSON line on stdout\n"
+    "  encode MESSAGE [--hex]   JSON on stdin -> binary message on stdout\n"
+    "  list                     list every message and enum type (full names)\n"
+    "  attrs ...                attribute operations (not yet implemented)\n"
+    "  help [COMMAND]           this text, or the help of COMMAND\n"
+    "\n"
+    "options:\n"
+    "  -h, --help               help (also after a command)\n"
+    "  --version                print the version\n"
+    "\n"
+    "MESSAGE is a full name (livekit.ParticipantInfo), a name without the package\n"
+    "(ParticipantInfo) or a nested name (ParticipantInfo.Kind is an enum, so not a\n"
+    "message).  Exit status: 0 ok, 1 invalid input, 2 usage error.\n"
+    "See lkproto(1).\n";
+
+static const char usage_decode[] =
+    "usage: lkproto decode MESSAGE [--hex]\n"
+    "\n"
+    "Reads one binary MESSAGE from stdin and writes its canonical proto3 JSON (as\n"
+    "@livekit/protocol's toJson() writes it) as one line on stdout.\n"
+    "With --hex, each stdin line holds one hex-encoded message (an empty line is\n"
+    "the empty message) and each gets one JSON line, in order.\n"
+    "\n"
+    "The wire data is checked strictly: truncated data, lengths past the end,\n"
+    "varints longer than 10 bytes, groups and invalid wire types, a wire type\n"
+    "that does not fit the field, invalid UTF-8 and U+0000 in strings are\n"
+    "refused.  On the first bad message: one error on stderr (line, field, what\n"
+    "is wrong, byte offset), nothing on stdout for it, exit status 1.\n";
+
+static const char usage_encode[] =
+    "usage: lkproto encode MESSAGE [--hex]\n"
+    "\n"
+    "Reads one proto3 JSON document from stdin and writes the binary MESSAGE to\n"
+    "stdout.  With --hex, each stdin line holds one JSON object and each gets one\n"
+    "line of lowercase hex, in order.\n"
+    "\n"
+    "Accepted: JSON names and proto field names, enum names or numbers, 64-bit\n"
+    "integers as strings or numbers, \"NaN\", \"Infinity\", \"-Infinity\", null for\n"
+    "\"not set\", standard or URL-safe base64.  Refused, with the field path:\n"
+    "invalid JSON, unknown fields, wrong types, out-of-range numbers, bad base64,\n"
+    "two fields of one oneof, U+0000 in strings.  Exit status 1 on the first bad\n"
+    "document, with nothing on stdout for it.\n";
+
+static const char usage_list[] =
+    "usage: lkproto list\n"
+    "\n"
+    "Lists the full name of every message and enum type lkproto knows, one per\n"
+    "line, as \"message NAME\" or \"enum NAME\" (map entry types are left out).\n";
+
+static const char usage_attrs[] =
+    "usage: lkproto attrs merge|diff|check|names ...\n"
+    "\n"
+    "Attribute operations on JSON objects of string values.  Not yet\n"
+    "implemented in this version.\n";
+
+static int usage_error(const char *fmt, const char *arg, const char *help_cmd) {
+  fputs("lkproto: ", stderr);
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'lkproto %s--help'.\n", help_cmd);
+  return EXIT_USAGE;
+}
+
+static int print_help(const char *cmd) {
+  if (!cmd) fputs(usage_main, stdout);
+  else if (strcmp(cmd, "decode") == 0) fputs(usage_decode, stdout);
+  else if (strcmp(cmd, "encode") == 0) fputs(usage_encode, stdout);
+  else if (strcmp(cmd, "list") == 0) fputs(usage_list, stdout);
+  else if (strcmp(cmd, "attrs") == 0) fputs(usage_attrs, stdout);
+  else return usage_error("unknown command '%s'", cmd, "");
+  return EXIT_OK;
+}
+
+static int finish(int status) {
+  if (fflush(stdout) != 0 || ferror(stdout)) {
+    fputs("lkproto: error writing standard output\n", stderr);
+    return EXIT_INVALID;
+  }
+  return status;
+}
+
+static void read_all(FILE *f, lk_buf *b) {
+  char tmp[65536];
+  size_t n;
+  while ((n = fread(tmp, 1, sizeof tmp, f)) > 0) lk_buf_put(b, tmp, n);
+}
+
+static int hexval(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+/* Hex text into bytes; 0 and an error on a bad digit or an odd count. */
+static int unhex(const char *s, size_t n, lk_buf *out, lk_err *e) {
+  for (size_t i = 0; i < n; i++)
+    if (hexval(s[i]) < 0) {
+      lk_err_set(e, "invalid hex digit at column %zu", i + 1);
+      return 0;
+    }
+  if (n % 2) {
+    lk_err_set(e, "invalid hex: odd number of digits (%zu)", n);
+    return 0;
+  }
+  for (size_t i = 0; i < n; i += 2) {
+    int hi = hexval(s[i]), lo = hexval(s[i + 1]);
+    unsigned char byte = (unsigned char)(hi << 4 | lo);
+    lk_buf_put(out, &byte, 1);
+  }
+  return 1;
+}
+
+static void put_hex(lk_buf *out, const unsigned char *p, size_t n) {
+  static const char digits[] = "0123456789abcdef";
+  for (size_t i = 0; i < n; i++) {
+    char two[2] = {digits[p[i] >> 4], digits[p[i] & 15]};
+    lk_buf_put(out, two, 2);
+  }
+}
+
+/* Decodes one binary message to a JSON line in out. */
+static int decode_one(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n,
+                      lk_buf *out, lk_err *e) {
+  lk_msg *m = lk_wire_decode(d, p, 0, n, 0, 0, e);
+  if (!m) return 0;
+  int ok = lk_json_write(out, m, p, e);
+  lk_msg_free(m);
+  if (ok) lk_buf_putc(out, '\n');
+  return ok;
+}
+
+static void report(const char *cmd, long line, const ProtobufCMessageDescriptor *d, const lk_err *e) {
+  if (line > 0)
+    fprintf(stderr, "lkproto %s: line %ld: %s: %s\n", cmd, line, d->name, e->msg);
+  else
+    fprintf(stderr, "lkproto %s: %s: %s\n", cmd, d->name, e->msg);
+}
+
+static int run(const char *cmd, const ProtobufCMessageDescriptor *d, int hex) {
+  int decode = strcmp(cmd, "decode") == 0;
+  lk_err e;
+  lk_buf out = {0};
+  if (!hex) {
+    lk_buf in = {0};
+    read_all(stdin, &in);
+    int ok = decode ? decode_one(d, (const unsigned char *)(in.data ? in.data : ""), in.len, &out, &e)
+                    : lk_json_encode(d, in.data ? in.data : "", in.len, &out, &e);
+    lk_buf_free(&in);
+    if (!ok) {
+      lk_buf_free(&out);
+      report(cmd, 0, d, &e);
+      return finish(EXIT_INVALID);
+    }
+    fwrite(out.data ? out.data : "", 1, out.len, stdout);
+    lk_buf_free(&out);
+    return finish(EXIT_OK);
+  }
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t got;
+  long lineno = 0;
+  int status = EXIT_OK;
+  while ((got = getline(&line, &cap, stdin)) >= 0) {
+    size_t n = (size_t)got;
+    lineno++;
+    if (n && line[n - 1] == '\n') n--;
+    if (n && line[n - 1] == '\r') n--;
+    out.len = 0;
+    int ok;
+    if (decode) {
+      lk_buf bin = {0};
+      ok = unhex(line, n, &bin, &e) &&
+           decode_one(d, (const unsigned char *)(bin.data ? bin.data : ""), bin.len, &out, &e);
+      lk_buf_free(&bin);
+    } else {
+      lk_buf bin = {0};
+      ok = lk_json_encode(d, line, n, &bin, &e);
+      if (ok) {
+        put_hex(&out, (const unsigned char *)bin.data, bin.len);
+        lk_buf_putc(&out, '\n');
+      }
+      lk_buf_free(&bin);
+    }
+    if (!ok) {
+      report(cmd, lineno, d, &e);
+      status = EXIT_INVALID;
+      break;
+    }
+    fwrite(out.data, 1, out.len, stdout);
+  }
+  free(line);
+  lk_buf_free(&out);
+  return finish(status);
+}
+
+static int list_types(void) {
+  for (size_t i = 0; i < lk_n_types; i++) {
+    const lk_type *t = &lk_types[i];
+    if (!t->is_enum && lk_is_map_entry(t->msg)) continue;
+    printf("%s %s\n", t->is_enum ? "enum" : "message", lk_type_name(t));
+  }
+  return finish(EXIT_OK);
+}
+
+static int is_help(const char *a) { return strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0; }
+
+int main(int argc, char **argv) {
+  if (argc < 2) {
+    fputs(usage_main, stderr);
+    return EXIT_USAGE;
+  }
+  const char *cmd = argv[1];
+  if (is_help(cmd)) return finish(print_help(NULL));
+  if (strcmp(cmd, "--version") == 0) {
+    printf("lkproto %s (protobuf-c %s, jansson %s)\n", LKPROTO_VERSION, protobuf_c_version(),
+           JANSSON_VERSION);
+    return finish(EXIT_OK);
+  }
+  if (strcmp(cmd, "help") == 0) {
+    if (argc > 3) return usage_error("%s: too many arguments", "help", "");
+    return finish(print_help(argc == 3 ? argv[2] : NULL));
+  }
+  if (cmd[0] == '-') return usage_error("unknown option '%s'", cmd, "");
+  if (strcmp(cmd, "decode") && strcmp(cmd, "encode") && strcmp(cmd, "list") && strcmp(cmd, "attrs"))
+    return usage_error("unknown command '%s'", cmd, "");
+
+  char help_cmd[16];
+  snprintf(help_cmd, sizeof help_cmd, "%s ", cmd);
+  for (int i = 2; i < argc; i++)
+    if (is_help(argv[i])) return finish(print_help(cmd));
+
+  if (strcmp(cmd, "attrs") == 0) {
+    fputs("lkproto attrs: not yet implemented in this version "
+          "(merge, diff, check and names come with the attribute library)\n",
+          stderr);
+    return EXIT_USAGE;
+  }
+  if (strcmp(cmd, "list") == 0) {
+    if (argc > 2) return usage_error("list: unexpected argument '%s'", argv[2], help_cmd);
+    return list_types();
+  }
+
+  int hex = 0;
+  const char *name = NULL;
+  for (int i = 2; i < argc; i++) {
+    if (strcmp(argv[i], "--hex") == 0)
+      hex = 1;
+    else if (argv[i][0] == '-' && argv[i][1] != '\0')
+      return usage_error("unknown option '%s'", argv[i], help_cmd);
+    else if (name)
+      return usage_error("unexpected argument '%s'", argv[i], help_cmd);
+    else
+      name = argv[i];
+  }
+  if (!name) return usage_error("%s: missing MESSAGE", cmd, help_cmd);
+  int ambiguous;
+  const lk_type *t = lk_type_find(name, &ambiguous);
+  if (!t)
+    return usage_error(ambiguous ? "ambiguous message name '%s' (give the full name)"
+                                 : "unknown message type '%s' ('lkproto list' lists them)",
+                       name, help_cmd);
+  if (t->is_enum) return usage_error("'%s' is an enum, not a message", name, help_cmd);
+  return run(cmd, t->msg, hex);
+}
