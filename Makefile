@@ -15,6 +15,10 @@ VERSION_MAJOR := $(call version_part,MAJOR)
 VERSION_MINOR := $(call version_part,MINOR)
 VERSION_PATCH := $(call version_part,PATCH)
 VERSION := $(VERSION_MAJOR).$(VERSION_MINOR).$(VERSION_PATCH)
+# ABI majors (the SONAMEs), kept apart from the release version: bump one on
+# any incompatible change of that library's ABI (see README, "Versioning").
+LKATTRS_ABI_MAJOR := $(shell sed -n 's/^\#define LKATTRS_ABI_MAJOR \([0-9]*\)$$/\1/p' $(VERSION_H))
+LKPROTO_ABI_MAJOR := 0
 
 # ---------------------------------------------------------------------------
 # Toolchain and flags.
@@ -54,8 +58,8 @@ $(STAMP_SETUP): tools/setup.sh tests/interop/package.json tests/interop/package-
 
 # ---------------------------------------------------------------------------
 # Generated code (committed under generated/).
-PROTO_FILES := $(sort $(wildcard protobufs/*.proto protobufs/logger/*.proto))
-OPTIONS_FILES := $(sort $(wildcard protobufs/*.options))
+PROTO_FILES := $(sort $(wildcard protobufs/*.proto protobufs/agent/*.proto protobufs/logger/*.proto))
+OPTIONS_FILES := $(sort $(wildcard protobufs/*.options protobufs/agent/*.options protobufs/google/protobuf/*.options))
 
 ##@ Generated code
 ## generate: rewrite generated/ from protobufs/ with the pinned generators
@@ -90,11 +94,16 @@ $(OBJ)/generated/nanopb/%.o: generated/nanopb/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(NPB_CFLAGS) -c $< -o $@
 
+# Shared libraries: a SONAME from the ABI major, only the names of the
+# version script exported (packaging/*.map), no undefined symbols (except under
+# sanitizers, whose runtimes are linked into the executable).
+SHLIB_LDFLAGS = -shared -Wl,-soname,$(notdir $@) -Wl,--version-script=$(filter %.map,$^) \
+  $(if $(SANITIZE),,-Wl,--no-undefined) $(SANITIZE) $(LDFLAGS)
+
 # The protobuf-c code of the schema: a shared library (with a SONAME from the
 # ABI major) and a static one.  The nanopb code: static only (embedded use).
-PROTO_ABI_MAJOR := 0
 LIBLKPROTO_A := $(LIB)/liblkproto.a
-LIBLKPROTO_SO := $(LIB)/liblkproto.so.$(PROTO_ABI_MAJOR)
+LIBLKPROTO_SO := $(LIB)/liblkproto.so.$(LKPROTO_ABI_MAJOR)
 LIBLKPROTO_NANOPB_A := $(LIB)/liblkproto-nanopb.a
 
 $(LIBLKPROTO_A): $(PBC_OBJ)
@@ -102,10 +111,10 @@ $(LIBLKPROTO_A): $(PBC_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIBLKPROTO_SO): $(PBC_OBJ)
+$(LIBLKPROTO_SO): $(PBC_OBJ) packaging/liblkproto.map
 	@mkdir -p $(dir $@)
-	$(CC) -shared -Wl,-soname,liblkproto.so.$(PROTO_ABI_MAJOR) $(SANITIZE) -o $@ $^ $(PBC_LIBS)
-	@ln -sf liblkproto.so.$(PROTO_ABI_MAJOR) $(LIB)/liblkproto.so
+	$(CC) $(SHLIB_LDFLAGS) -o $@ $(PBC_OBJ) $(PBC_LIBS)
+	@ln -sf $(notdir $@) $(LIB)/liblkproto.so
 
 $(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
 	@mkdir -p $(dir $@)
@@ -115,22 +124,31 @@ $(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
 # ---------------------------------------------------------------------------
 # libattrs: the hand-written attribute library.  Adapter sources (glue to a
 # generator's code) are named adapter_*.c and are not part of the core.
+# Compiled with -fvisibility=hidden: only what the headers mark LKATTRS_API is
+# exported from the shared library.
 LKATTRS_CORE_SRC := $(sort $(filter-out libattrs/src/adapter_%,$(wildcard libattrs/src/*.c)))
 LKATTRS_CORE_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKATTRS_CORE_SRC))
 LKATTRS_CFLAGS := -Ilibattrs/include -Ilibattrs/src
+LKATTRS_VISIBILITY := -fvisibility=hidden
 LIBLKATTRS_A := $(LIB)/liblkattrs.a
+LIBLKATTRS_SO := $(LIB)/liblkattrs.so.$(LKATTRS_ABI_MAJOR)
 
 $(OBJ)/libattrs/%.o: libattrs/%.c $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) -c $< -o $@
 
 $(LIBLKATTRS_A): $(LKATTRS_CORE_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+$(LIBLKATTRS_SO): $(LKATTRS_CORE_OBJ) packaging/liblkattrs.map
+	@mkdir -p $(dir $@)
+	$(CC) $(SHLIB_LDFLAGS) -o $@ $(LKATTRS_CORE_OBJ)
+	@ln -sf $(notdir $@) $(LIB)/liblkattrs.so
+
 ##@ Build
-LIBS_ALL := $(LIBLKPROTO_A) $(LIBLKPROTO_SO) $(LIBLKPROTO_NANOPB_A) $(LIBLKATTRS_A)
+LIBS_ALL := $(LIBLKPROTO_A) $(LIBLKPROTO_SO) $(LIBLKPROTO_NANOPB_A) $(LIBLKATTRS_A) $(LIBLKATTRS_SO)
 ## all: build every library and tool
 all: $(STAMP_SETUP) $(LIBS_ALL)
 
@@ -139,7 +157,10 @@ CHECKS :=
 -include tools/tools.mk
 -include tools/lkproto/lkproto.mk
 -include libattrs/libattrs.mk
+-include libtoken/libtoken.mk
 -include tests/tests.mk
+# Last: install, uninstall, symbols, consumers, dist, deb (uses the lists above).
+include packaging/packaging.mk
 
 ##@ Tests
 ## check: run every test suite (generated code, schema, unit, interop, tools); ends with "check: N passed, M failed"

@@ -1,7 +1,43 @@
-# libattrs/libattrs.mk - extra targets of the libattrs core, included by the
-# top-level Makefile.  Include guard: safe to include twice (vendoring).
+# libattrs/libattrs.mk - extra targets of libattrs (the size report and the
+# generator adapters), included by the top-level Makefile.  Include guard:
+# safe to include twice (vendoring).
 ifndef LKATTRS_MK_INCLUDED
 LKATTRS_MK_INCLUDED := 1
+
+# ---------------------------------------------------------------------------
+# Adapters: glue between the core and one generator's code, each in a static
+# library of its own, so that the core (liblkattrs.a) never depends on a
+# generator.  An adapter's user links the adapter library, the core, the
+# schema's generated code and the generator's runtime, e.g.
+#   -llkattrs-protobufc -llkattrs -llkproto -lprotobuf-c
+#   -llkattrs-nanopb -llkattrs -llkproto-nanopb -lprotobuf-nanopb
+LIBLKATTRS_PBC_A := $(LIB)/liblkattrs-protobufc.a
+LIBLKATTRS_NPB_A := $(LIB)/liblkattrs-nanopb.a
+LKATTRS_ADAPTER_HDRS := $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*.h)
+
+$(OBJ)/libattrs/src/adapter_protobufc.o: libattrs/src/adapter_protobufc.c $(LKATTRS_ADAPTER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(PBC_CFLAGS) -c $< -o $@
+
+$(OBJ)/libattrs/src/adapter_nanopb.o: libattrs/src/adapter_nanopb.c $(LKATTRS_ADAPTER_HDRS)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(NPB_CFLAGS) -c $< -o $@
+
+$(LIBLKATTRS_PBC_A): $(OBJ)/libattrs/src/adapter_protobufc.o
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(LIBLKATTRS_NPB_A): $(OBJ)/libattrs/src/adapter_nanopb.o
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+# The top-level `all:` rule has already been read (its prerequisites were
+# expanded then), so appending to LIBS_ALL alone would not reach it: the
+# adapters are added to `all` with a rule of their own.
+LIBS_ALL += $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A)
+all: $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A)
 
 ##@ libattrs
 ## size: flash used by the libattrs core on Cortex-M4 (-Os, no malloc, no error strings); needs gcc-arm-none-eabi

@@ -24,18 +24,24 @@ check-unit: $(STAMP_SETUP) $(UNIT_BIN)
 CORE_PROTOS := livekit_metrics.proto livekit_models.proto livekit_rtc.proto \
   livekit_room.proto livekit_egress.proto livekit_ingress.proto livekit_agent.proto \
   livekit_agent_dispatch.proto livekit_sip.proto livekit_webhook.proto
+# Every LiveKit file of protobufs/ (the core ones above, the rest of the 25
+# files of @livekit/protocol 1.52.1 incl. agent/); logger/ comes as an import.
+ALL_PROTOS := $(sort $(patsubst protobufs/%,%,$(wildcard protobufs/livekit_*.proto protobufs/agent/*.proto)))
 SCHEMA_SET := $(BUILD)/schema/protobufs.binpb
 
 $(SCHEMA_SET): $(PROTO_FILES)
 	@mkdir -p $(dir $@)
-	protoc -Iprotobufs --include_imports --descriptor_set_out=$@ $(addprefix protobufs/,$(CORE_PROTOS))
+	protoc -Iprotobufs --include_imports --descriptor_set_out=$@ $(addprefix protobufs/,$(ALL_PROTOS))
 
-## check-schema: compare protobufs/ with @livekit/protocol 1.52.1, then prove the comparison can fail
+## check-schema: compare protobufs/ with @livekit/protocol 1.52.1 (the core files, then all 25), then prove the comparison can fail
 check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
 	node tests/interop/schema-conformance.mjs $(SCHEMA_SET) $(CORE_PROTOS)
+	node tests/interop/schema-conformance.mjs --label 'whole schema (all files)' $(SCHEMA_SET) --all
 	bash tests/interop/schema-selftest.sh $(BUILD)/schema/selftest
 
+-include tests/interop/wire.mk
 -include tests/interop/interop.mk
+-include tests/schema/schema.mk
 
 .PHONY: check-schema
 

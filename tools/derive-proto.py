@@ -18,7 +18,9 @@ one-field oneof `oneof _x { T x = N; }`.  protoc-c 1.4.1 refuses proto3
 `optional`, but this is exactly what protoc does with it internally: the wire
 format is unchanged and presence is kept, as `x_case` in the C struct.
 
-The .options files (nanopb) are copied unchanged.  Output is deterministic.
+The .options files (nanopb) are copied unchanged.  Sub-folders (agent/, and
+google/protobuf/ for options of the well-known types) keep their place;
+logger/ is left out.  Output is deterministic.
 """
 import os
 import re
@@ -66,8 +68,9 @@ def main():
         sys.exit(__doc__.strip().splitlines()[2])
     mode, src, out = sys.argv[1:]
     os.makedirs(out, exist_ok=True)
-    for name in sorted(os.listdir(src)):
+    for name in sorted(files(src)):
         path = os.path.join(src, name)
+        dest = os.path.join(out, name)
         if name.endswith('.proto'):
             with open(path, encoding='utf-8') as f:
                 text = strip_logger(f.read())
@@ -75,10 +78,24 @@ def main():
                 text = optional_to_oneof(text)
             else:
                 text = KEYWORD_FIELD.sub(r'\1_', text)
-            with open(os.path.join(out, name), 'w', encoding='utf-8') as f:
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            with open(dest, 'w', encoding='utf-8') as f:
                 f.write(text)
         elif name.endswith('.options'):
-            shutil.copyfile(path, os.path.join(out, name))
+            os.makedirs(os.path.dirname(dest), exist_ok=True)
+            shutil.copyfile(path, dest)
+
+
+def files(src):
+    """Paths under SRC relative to it, sub-folders included (agent/, and
+    google/protobuf/ for the .options of the well-known types), except
+    logger/, whose annotations the derived copy drops."""
+    for base, dirs, names in os.walk(src):
+        rel = os.path.relpath(base, src)
+        if rel == 'logger' or rel.startswith('logger' + os.sep):
+            continue
+        for n in names:
+            yield n if rel == '.' else os.path.join(rel, n)
 
 
 if __name__ == '__main__':

@@ -2,37 +2,108 @@
 # Regenerate the C code of the schema.
 #
 # usage: tools/generate.sh OUT_DIR
-#   writes OUT_DIR/protobuf-c/ and OUT_DIR/nanopb/ from protobufs/.
-#   `make generate` runs it with OUT_DIR=generated; `make check-generated`
-#   runs it into a scratch folder and compares.
+#   writes OUT_DIR/protobuf-c/ and OUT_DIR/nanopb/ from protobufs/ (OUT_DIR
+#   is relative to the current folder).  `make generate` runs it with
+#   OUT_DIR=generated; `make check-generated` runs it into a scratch folder
+#   and compares.
 #
 # The generators are run on derived copies of the schema (tools/derive-proto.py)
 # and their versions must match tools/generator-versions.sh, so the output is
 # byte for byte reproducible.
+#
+# Downstream regeneration (a project that vendors this tree, with its own
+# generators and its own nanopb options) uses these environment variables:
+#   LKPROTO_OPTIONS_DIR=DIR  take the nanopb .options files from DIR instead of
+#                            protobufs/ (DIR/livekit_models.options, ...; a
+#                            missing file means nanopb's defaults: callbacks)
+#   LKPROTO_NO_PIN=1         accept any protoc / protoc-c / nanopb version
+#                            (the banners then name the versions used); the
+#                            version guards the generators write into their
+#                            output stay, and the C compiler enforces them
+#   LKPROTO_GENERATORS="protobuf-c nanopb"   generate only some of the two
+#   PROTOC, PROTOC_C, NANOPB_GENERATOR, PROTOC_GEN_NANOPB   the programs
+#                            (default: from PATH; /usr/bin/protoc-gen-nanopb)
+#   WELL_KNOWN_INCLUDE=DIR   where google/protobuf/*.proto are (/usr/include)
+#   LKPROTO_WORK_DIR=DIR     scratch folder (default: a temporary one)
+#
+# usage: tools/generate.sh --list
+#   prints the generated files' names without their suffix (livekit_models,
+#   agent/livekit_agent_dev, google/protobuf/any, ...), one a line: FILE.pb-c.c
+#   and FILE.pb.c for each.  lkproto.mk uses it; no generator is needed.
 set -euo pipefail
-cd "$(dirname "$0")/.."
-. tools/generator-versions.sh
+if [[ ${1:-} == --list ]]; then
+  cd "$(dirname "$0")/.."
+  . tools/generator-versions.sh
+  list_only=1
+else
+  out=${1:?usage: tools/generate.sh OUT_DIR}
+  mkdir -p "$out"
+  outabs=$(cd "$out" && pwd)
+  cd "$(dirname "$0")/.."
+  . tools/generator-versions.sh
+fi
 
-out=${1:?usage: tools/generate.sh OUT_DIR}
-work=${BUILD:-build}/derived
+# Every file of the schema: livekit_*.proto and agent/*.proto (logger/ is
+# dropped by derive-proto.py).
+protos=$(cd protobufs && { ls livekit_*.proto; ls agent/*.proto 2>/dev/null || true; } | LC_ALL=C sort)
+if [[ -n ${list_only:-} ]]; then
+  for p in $WELL_KNOWN_PROTOS $protos; do echo "${p%.proto}"; done
+  exit 0
+fi
+
+PROTOC=${PROTOC:-protoc}
+PROTOC_C=${PROTOC_C:-protoc-c}
+NANOPB_GENERATOR=${NANOPB_GENERATOR:-nanopb_generator.py}
+PROTOC_GEN_NANOPB=${PROTOC_GEN_NANOPB:-/usr/bin/protoc-gen-nanopb}
+generators=${LKPROTO_GENERATORS:-protobuf-c nanopb}
 wkt_dir=${WELL_KNOWN_INCLUDE:-/usr/include}
+options_dir=${LKPROTO_OPTIONS_DIR:-}
+if [[ -n ${LKPROTO_WORK_DIR:-} ]]; then
+  work=$LKPROTO_WORK_DIR
+else
+  work=$(mktemp -d "${TMPDIR:-/tmp}/lkproto-generate.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+fi
 
 fail() { echo "generate: $*" >&2; exit 1; }
+wants() { [[ " $generators " == *" $1 "* ]]; }
 check_version() { # name, actual, pinned
-  [[ "$2" == *"$3"* ]] || fail "$1 is '$2', the pinned version is '$3' (see tools/generator-versions.sh)"
+  [[ "$2" == *"$3"* ]] || fail "$1 is '$2', the pinned version is '$3' (see tools/generator-versions.sh; LKPROTO_NO_PIN=1 accepts it)"
 }
-check_version protoc "$(protoc --version)" "$PIN_PROTOC"
-check_version protoc-c "$(protoc-c --version | head -1)" "$PIN_PROTOC_C"
-check_version nanopb "$(nanopb_generator.py --version 2>&1 | head -1)" "$PIN_NANOPB"
+v_protoc=$("$PROTOC" --version)
+wants protobuf-c && v_protoc_c=$("$PROTOC_C" --version | sed -n 1p)
+wants nanopb && v_nanopb=$("$NANOPB_GENERATOR" --version 2>&1 | sed -n 1p)
+if [[ -n ${LKPROTO_NO_PIN:-} ]]; then
+  # Name the versions actually used in the banners.
+  PIN_PROTOC=$v_protoc
+  wants nanopb && PIN_NANOPB=${v_nanopb#nanopb-}
+  echo "generate: LKPROTO_NO_PIN: $v_protoc${v_protoc_c:+, $v_protoc_c}${v_nanopb:+, nanopb $PIN_NANOPB}" >&2
+else
+  check_version protoc "$v_protoc" "$PIN_PROTOC"
+  wants protobuf-c && check_version protoc-c "$v_protoc_c" "$PIN_PROTOC_C"
+  wants nanopb && check_version nanopb "$v_nanopb" "$PIN_NANOPB"
+fi
+if [[ -n $options_dir ]]; then
+  [[ -d $options_dir ]] || fail "LKPROTO_OPTIONS_DIR=$options_dir is not a folder"
+  options_dir=$(cd "$options_dir" && pwd)
+fi
 
-rm -rf "$work"
-for mode in protobuf-c nanopb; do
+rm -rf "$work"/protobuf-c "$work"/nanopb
+for mode in $generators; do
   python3 tools/derive-proto.py "$mode" protobufs "$work/$mode"
+  if [[ $mode == nanopb && -n $options_dir ]]; then
+    find "$work/$mode" -name '*.options' -delete
+    # Same layout as protobufs/: agent/*.options, google/protobuf/*.options.
+    ( cd "$options_dir" && find . -name '*.options' -print0 ) |
+      while IFS= read -r -d '' o; do
+        mkdir -p "$(dirname "$work/$mode/$o")"
+        cp "$options_dir/$o" "$work/$mode/$o"
+      done
+  fi
   mkdir -p "$work/$mode/google/protobuf"
   for p in $WELL_KNOWN_PROTOS; do cp "$wkt_dir/$p" "$work/$mode/$p"; done
 done
 
-protos=$(cd protobufs && ls livekit_*.proto | sort)
 
 # Put a banner on top of a generated file (generator, version, source).
 banner() { # file, generator, source
@@ -45,21 +116,26 @@ banner() { # file, generator, source
   mv "$tmp" "$1"
 }
 
-rm -rf "$out/protobuf-c" "$out/nanopb"
-mkdir -p "$out/protobuf-c" "$out/nanopb"
-outabs=$(cd "$out" && pwd)
+for mode in $generators; do
+  rm -rf "${outabs:?}/$mode"
+  mkdir -p "$outabs/$mode"
+done
 
-( cd "$work/protobuf-c" && protoc-c --c_out="$outabs/protobuf-c" $WELL_KNOWN_PROTOS $protos )
-( cd "$work/nanopb" && protoc --plugin=protoc-gen-nanopb=/usr/bin/protoc-gen-nanopb \
-    --nanopb_out="$outabs/nanopb" $WELL_KNOWN_PROTOS $protos )
+if wants protobuf-c; then
+  ( cd "$work/protobuf-c" && "$PROTOC_C" --c_out="$outabs/protobuf-c" $WELL_KNOWN_PROTOS $protos )
+fi
+if wants nanopb; then
+  ( cd "$work/nanopb" && "$PROTOC" --plugin=protoc-gen-nanopb="$PROTOC_GEN_NANOPB" \
+      --nanopb_out="$outabs/nanopb" $WELL_KNOWN_PROTOS $protos )
+fi
 
-pc_version="protoc-c $(protoc-c --version | head -1 | sed 's/^protobuf-c //') ($PIN_PROTOC)"
+pc_version="protoc-c $(sed 's/^protobuf-c //' <<<"${v_protoc_c:-}") ($PIN_PROTOC)"
 npb_version="nanopb $PIN_NANOPB ($PIN_PROTOC)"
 while IFS= read -r f; do
   rel=${f#"$outabs/"}
-  src=$(basename "$f" | sed -E 's/\.(pb-c|pb)\.[ch]$/.proto/')
+  src=$(sed -E 's/\.(pb-c|pb)\.[ch]$/.proto/; s,^[^/]*/,,' <<<"$rel")
   case "$rel" in
-    */google/*) src="google/protobuf/$src (Debian libprotobuf-dev)" ;;
+    */google/*) src="$src (Debian libprotobuf-dev)" ;;
     *) src="protobufs/$src" ;;
   esac
   case "$rel" in
@@ -67,4 +143,4 @@ while IFS= read -r f; do
     nanopb/*) banner "$f" "$npb_version" "$src" ;;
   esac
 done < <(find "$outabs" -type f \( -name '*.pb-c.[ch]' -o -name '*.pb.[ch]' \) | sort)
-echo "generate: wrote $out/protobuf-c and $out/nanopb"
+echo "generate: wrote" $(for m in $generators; do echo "$out/$m"; done)

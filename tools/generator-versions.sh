@@ -5,4 +5,4 @@ PIN_PROTOC="libprotoc 3.21.12"
 PIN_PROTOC_C="protobuf-c 1.4.1"
 PIN_NANOPB="0.4.7"
 # The well-known Google types the schema uses, generated into our own tree.
-WELL_KNOWN_PROTOS="google/protobuf/any.proto google/protobuf/duration.proto google/protobuf/timestamp.proto"
+WELL_KNOWN_PROTOS="google/protobuf/any.proto google/protobuf/duration.proto google/protobuf/struct.proto google/protobuf/timestamp.proto"

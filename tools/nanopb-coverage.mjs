@@ -96,7 +96,18 @@ function globToRegExp(glob) {
 }
 const optionsDir = join(root, 'protobufs');
 const optionsByProto = new Map();
-const optionFiles = readdirSync(optionsDir).filter((n) => n.endsWith('.options')).sort();
+// Relative paths, sub-folders included (agent/*.options, and
+// google/protobuf/*.options for the well-known types).
+function listOptions(dir, rel = '') {
+  const out = [];
+  for (const e of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const r = rel ? `${rel}/${e.name}` : e.name;
+    if (e.isDirectory()) out.push(...listOptions(dir, r));
+    else if (e.name.endsWith('.options')) out.push(r);
+  }
+  return out;
+}
+const optionFiles = listOptions(optionsDir).sort();
 for (const n of optionFiles) {
   optionsByProto.set(n.replace(/\.options$/, '.proto'), parseOptions(join(optionsDir, n)));
 }

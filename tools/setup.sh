@@ -4,7 +4,8 @@
 # usage: tools/setup.sh [--with-size]
 #   Debian packages come from apt-get (run as root, or with sudo available);
 #   the npm packages of the interop tests come from tests/interop/package.json
-#   and its lock file (npm ci).  When everything is present it changes nothing.
+#   and tests/token/package.json, each with its lock file (npm ci).  When
+#   everything is present it changes nothing.
 #   --with-size also installs the Cortex-M4 cross compiler used by `make size`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +16,9 @@ packages=(
   protobuf-c-compiler libprotobuf-c-dev      # protoc-c and the protobuf-c runtime
   nanopb libnanopb-dev                       # nanopb generator and runtime
   libcmocka-dev                              # unit tests
-  libjansson-dev                             # lkproto's JSON reader
+  cmake dpkg-dev                             # consumer tests (find_package, add_subdirectory), make deb
+  libssl-dev                                 # liblktoken: HMAC-SHA256 (OpenSSL libcrypto)
+  libjansson-dev                             # lkproto's JSON reader, liblktoken's JSON
   nodejs npm                                 # interop tests (LiveKit's npm packages)
 )
 if [[ "${1:-}" == "--with-size" ]]; then
@@ -51,5 +54,27 @@ if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
 else
   echo "setup: installing npm packages from $lock"
   (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$stamp"
+fi
+
+# npm packages of the token interop tests (livekit-server-sdk), exactly as locked.
+lock=tests/token/package-lock.json
+stamp=tests/token/node_modules/.lktoken-lock
+if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
+  echo "setup: npm packages (tests/token): all present"
+else
+  echo "setup: installing npm packages from $lock"
+  (cd tests/token && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$lock" "$stamp"
+fi
+
+# The buf CLI for `make check-breaking` (@bufbuild/buf, exactly as locked).
+lock=tools/buf/package-lock.json
+stamp=tools/buf/node_modules/.lkproto-lock
+if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
+  echo "setup: npm packages (tools/buf): all present"
+else
+  echo "setup: installing npm packages from $lock"
+  (cd tools/buf && npm ci --no-audit --no-fund --loglevel=error)
   cp "$lock" "$stamp"
 fi

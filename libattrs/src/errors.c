@@ -15,6 +15,7 @@ const char *lkattrs_strerror(lkattrs_status status) {
     case LKATTRS_E_NOSPACE: return "fixed storage is full";
     case LKATTRS_E_UNSUPPORTED: return "not supported in this build";
     case LKATTRS_E_NOT_FOUND: return "not found";
+    case LKATTRS_E_BUFFER_TOO_SMALL: return "output buffer too small";
     case LKATTRS_E_KEY_EMPTY: return "empty key";
     case LKATTRS_E_KEY_TOO_LONG: return "key too long";
     case LKATTRS_E_VALUE_TOO_LONG: return "value too long";
@@ -51,7 +52,8 @@ int lkattrs_status_to_reason(lkattrs_status status) {
     case LKATTRS_E_WIRE_MALFORMED: return LKATTRS_REASON_INVALID_REQUEST;
     case LKATTRS_E_INVALID_ARGUMENT:
     case LKATTRS_E_NOMEM:
-    case LKATTRS_E_UNSUPPORTED: break;
+    case LKATTRS_E_UNSUPPORTED:
+    case LKATTRS_E_BUFFER_TOO_SMALL: break;
   }
   return LKATTRS_REASON_UNCLASSIFIED_ERROR;
 }

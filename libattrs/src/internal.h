@@ -11,6 +11,7 @@
 
 #include "lkattrs/errors.h"
 #include "lkattrs/map.h"
+#include "lkattrs/patch.h"
 #include "lkattrs/validate.h"
 
 #ifdef LKATTRS_NO_ERRMSG
@@ -98,12 +99,15 @@ uint32_t lkattrs__append(lkattrs_map *m, const lkattrs_entry *e);
 void lkattrs__kill(lkattrs_map *m, uint32_t off);
 
 /* An update seen as a sorted list without duplicate keys: entry i is
- * arr[idx ? idx[i] : i], or entry i of map `src` when arr is NULL. */
+ * arr[idx ? idx[i] : i], or entry i of map `src` when arr is NULL, or, when
+ * `wire` is set, the encoded map entry whose field starts at offset idx[i]
+ * of `wire` (wire.c; the message has been checked). */
 typedef struct {
   const lkattrs_entry *arr;
   const uint32_t *idx;
   const lkattrs_map *src;
   size_t n;
+  const unsigned char *wire;
 } lkattrs__upd;
 
 /* Callback reporting one changed key (value "" when removed). */
@@ -148,5 +152,31 @@ size_t lkattrs__add(size_t a, size_t b);
 /* Scratch allocation for sorting (heap: the map's allocator). */
 lkattrs_status lkattrs__scratch(lkattrs_map *m, size_t n, uint32_t **out);
 void lkattrs__scratch_free(lkattrs_map *m, uint32_t *p, size_t n);
+
+/* ---- wire internals (wire.c) ---- */
+
+/* The key and value of the checked map entry field at offset off of wire. */
+void lkattrs__wire_entry(const unsigned char *wire, uint32_t off,
+                         lkattrs_entry *e);
+
+/* Sort off[0..n) (entry offsets in wire order) by key, keep the last entry
+ * of each key, return the new length.  Heapsort: no recursion, no memory. */
+size_t lkattrs__wire_sort_dedup(const unsigned char *wire, uint32_t *off,
+                                size_t n);
+
+/* Called by lkattrs__merge_wire() once the update is checked, planned and
+ * room is made in m, before m changes; a non-OK status aborts the merge
+ * with m unchanged. */
+typedef lkattrs_status (*lkattrs__precommit_fn)(void *ctx, const lkattrs_map *m,
+                                                const lkattrs__upd *u,
+                                                const lkattrs__plan *p);
+
+/* lkattrs_merge() with the update given as n encoded entries of `wire`
+ * (offsets off[0..n) in wire order; sorted in place).  (patch.c) */
+lkattrs_status lkattrs__merge_wire(lkattrs_map *map, const unsigned char *wire,
+                                   uint32_t *off, size_t n,
+                                   const lkattrs_merge_opts *opts,
+                                   lkattrs__precommit_fn hook, void *hook_ctx,
+                                   size_t *changed, lkattrs_error_detail *detail);
 
 #endif /* LKATTRS_INTERNAL_H */

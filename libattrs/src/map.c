@@ -211,7 +211,9 @@ void lkattrs__scratch_free(lkattrs_map *m, uint32_t *p, size_t n) {
 /* ---- the update engine ---- */
 
 void lkattrs__upd_get(const lkattrs__upd *u, size_t i, lkattrs_entry *e) {
-  if (u->arr)
+  if (u->wire)
+    lkattrs__wire_entry(u->wire, u->idx[i], e);
+  else if (u->arr)
     *e = u->arr[u->idx ? u->idx[i] : i];
   else
     lkattrs__entry(u->src, i, e);
@@ -388,6 +390,18 @@ void lkattrs_map_free(lkattrs_map *map) {
 #endif
 }
 
+lkattrs_status lkattrs_map_allocator(const lkattrs_map *map,
+                                     lkattrs_allocator *out) {
+  if (!map || !out) return LKATTRS_E_INVALID_ARGUMENT;
+#ifdef LKATTRS_NO_MALLOC
+  return LKATTRS_E_UNSUPPORTED;
+#else
+  if (FIXED(map)) return LKATTRS_E_UNSUPPORTED;
+  *out = map->alc;
+  return LKATTRS_OK;
+#endif
+}
+
 size_t lkattrs_map_count(const lkattrs_map *map) { return map ? map->count : 0; }
 size_t lkattrs_map_bytes(const lkattrs_map *map) { return map ? map->live : 0; }
 unsigned lkattrs_map_flags(const lkattrs_map *map) {
@@ -422,7 +436,7 @@ lkattrs_status lkattrs_map_set(lkattrs_map *map, const char *key,
   size_t bad;
   lkattrs_status st;
   lkattrs_entry e = {key, key_len, value ? value : empty, value_len};
-  lkattrs__upd u = {&e, NULL, NULL, 1};
+  lkattrs__upd u = {&e, NULL, NULL, 1, NULL};
   lkattrs__plan p;
   if (!map || (!key && key_len) || (!value && value_len))
     return LKATTRS_E_INVALID_ARGUMENT;

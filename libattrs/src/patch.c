@@ -131,7 +131,8 @@ static lkattrs_status sorted_view(lkattrs_map *m, const lkattrs_entry *arr,
 static lkattrs_status run(lkattrs_map *out, const lkattrs_map *base,
                           lkattrs__upd *u, const lkattrs_merge_opts *opts,
                           bool join, size_t *changed,
-                          lkattrs_error_detail *detail) {
+                          lkattrs_error_detail *detail,
+                          lkattrs__precommit_fn hook, void *hook_ctx) {
   lkattrs_limits def = LKATTRS_LIMITS_INIT;
   const lkattrs_limits *lim = opts->limits ? opts->limits : &def;
   size_t raw_n = u->n;
@@ -139,6 +140,8 @@ static lkattrs_status run(lkattrs_map *out, const lkattrs_map *base,
   lkattrs__plan p;
   lkattrs_status st = join && !raw_n ? LKATTRS_OK : check_update(u, raw_n, opts, lim, detail);
   if (!st && u->arr) st = fail_plain(detail, sorted_view(out, u->arr, raw_n, u, &idx));
+  else if (!st && u->wire && raw_n > 1)
+    u->n = lkattrs__wire_sort_dedup(u->wire, (uint32_t *)(uintptr_t)u->idx, raw_n);
   if (!st && join) { /* skip the entries whose winning value is empty */
     size_t w = 0;
     for (size_t i = 0; i < u->n; i++) {
@@ -154,6 +157,7 @@ static lkattrs_status run(lkattrs_map *out, const lkattrs_map *base,
   if (!st) st = check_limits(&p, lim, !join, detail);
   if (!st && out == base) {
     st = fail_plain(detail, lkattrs__reserve(out, p.count, p.new_rec, p.dead_rec));
+    if (!st && hook) st = hook(hook_ctx, out, u, &p);
   } else if (!st) {
     /* Room for the copy of base, and for the result after a compaction. */
     size_t from = lkattrs__rec_bytes(base), to = from - p.dead_rec + p.new_rec;
@@ -175,23 +179,35 @@ lkattrs_status lkattrs_merge(lkattrs_map *map, const lkattrs_entry *update,
                              size_t count, const lkattrs_merge_opts *opts,
                              size_t *changed, lkattrs_error_detail *detail) {
   static const lkattrs_entry none[1];
-  lkattrs__upd u = {update ? update : none, NULL, NULL, count};
+  lkattrs__upd u = {update ? update : none, NULL, NULL, count, NULL};
   lkattrs__ok(detail);
   if (changed) *changed = 0;
   if (!map || !opts || (!update && count))
     return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(map, map, &u, opts, false, changed, detail);
+  return run(map, map, &u, opts, false, changed, detail, NULL, NULL);
 }
 
 lkattrs_status lkattrs_merge_map(lkattrs_map *map, const lkattrs_map *update,
                                  const lkattrs_merge_opts *opts,
                                  size_t *changed, lkattrs_error_detail *detail) {
-  lkattrs__upd u = {NULL, NULL, update, lkattrs_map_count(update)};
+  lkattrs__upd u = {NULL, NULL, update, lkattrs_map_count(update), NULL};
   lkattrs__ok(detail);
   if (changed) *changed = 0;
   if (!map || !update || !opts || map == update)
     return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(map, map, &u, opts, false, changed, detail);
+  return run(map, map, &u, opts, false, changed, detail, NULL, NULL);
+}
+
+lkattrs_status lkattrs__merge_wire(lkattrs_map *map, const unsigned char *wire,
+                                   uint32_t *off, size_t n,
+                                   const lkattrs_merge_opts *opts,
+                                   lkattrs__precommit_fn hook, void *hook_ctx,
+                                   size_t *changed, lkattrs_error_detail *detail) {
+  lkattrs__upd u = {NULL, off, NULL, n, wire};
+  lkattrs__ok(detail);
+  if (changed) *changed = 0;
+  if (!map || !opts || (!off && n)) return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
+  return run(map, map, &u, opts, false, changed, detail, hook, hook_ctx);
 }
 
 /* ---- join ---- */
@@ -212,12 +228,12 @@ lkattrs_status lkattrs_join_opts(const lkattrs_map *token,
                                  const lkattrs_merge_opts *opts,
                                  lkattrs_map *out,
                                  lkattrs_error_detail *detail) {
-  lkattrs__upd u = {join, NULL, NULL, n};
+  lkattrs__upd u = {join, NULL, NULL, n, NULL};
   lkattrs__ok(detail);
   if (!token || !out || !opts || (!join && n) ||
       ((lkattrs_map_flags(token) | lkattrs_map_flags(out)) & LKATTRS_MAP_UPDATE))
     return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(out, token, &u, opts, true, NULL, detail);
+  return run(out, token, &u, opts, true, NULL, detail, NULL, NULL);
 }
 
 /* ---- diff ---- */

@@ -7,72 +7,20 @@
 // exits non-zero when anything differs.
 import { readFileSync } from 'node:fs';
 import { FileDescriptorSet } from '@bufbuild/protobuf';
-import { reflectSchema, SCALAR_NAMES } from './reflect.mjs';
+import { reflectSchema } from './reflect.mjs';
+import { ourSchema } from './our-schema.mjs';
 
-const [setPath, ...wanted] = process.argv.slice(2);
-if (!setPath || wanted.length === 0) {
-  console.error('usage: node schema-conformance.mjs DESCRIPTOR_SET FILE.proto...');
+// --label TEXT names the figure line; --all (instead of the files) compares
+// every file of LiveKit's package, and reports files of ours LiveKit lacks.
+const argv = process.argv.slice(2);
+let label = '';
+const li = argv.indexOf('--label');
+if (li >= 0) { label = argv[li + 1] ?? ''; argv.splice(li, 2); }
+const all = argv.includes('--all');
+const [setPath, ...wanted] = argv.filter((a) => a !== '--all');
+if (!setPath || (wanted.length === 0 && !all)) {
+  console.error('usage: node schema-conformance.mjs [--label TEXT] DESCRIPTOR_SET (FILE.proto... | --all)');
   process.exit(2);
-}
-
-const TYPE_MESSAGE = 11, TYPE_ENUM = 14, TYPE_GROUP = 10;
-const LABEL_REPEATED = 3;
-const PACKABLE = new Set([1, 2, 3, 4, 5, 6, 7, 8, 13, 14, 15, 16, 17, 18]);
-
-// Our schema, as the same model reflect.mjs builds for LiveKit's.
-function ourSchema(set) {
-  const messages = {}, enums = {}, files = {};
-  for (const file of set.file) {
-    const pkg = file.package ? `${file.package}.` : '';
-    const proto3 = file.syntax === 'proto3';
-    files[file.name] = [];
-    const addEnum = (e, prefix) => {
-      const name = prefix + e.name;
-      files[file.name].push(name);
-      enums[name] = { file: file.name, values: e.value.map((v) => ({ no: v.number, name: v.name })) };
-    };
-    const addMessage = (m, prefix) => {
-      const name = prefix + m.name;
-      const entries = new Map();
-      for (const n of m.nestedType) {
-        if (n.options?.mapEntry) entries.set(`.${name}.${n.name}`, n);
-      }
-      files[file.name].push(name);
-      const fields = m.field.map((f) => {
-        const d = {
-          no: f.number, name: f.name, jsonName: f.jsonName,
-          repeated: f.label === LABEL_REPEATED,
-          optional: !!f.proto3Optional,
-          oneof: null,
-        };
-        if (f.oneofIndex !== undefined && !f.proto3Optional) d.oneof = m.oneofDecl[f.oneofIndex].name;
-        const entry = f.type === TYPE_MESSAGE ? entries.get(f.typeName) : undefined;
-        if (entry) {
-          d.kind = 'map';
-          d.repeated = false;
-          const [k, v] = [entry.field.find((x) => x.number === 1), entry.field.find((x) => x.number === 2)];
-          d.key = SCALAR_NAMES[k.type];
-          d.valueKind = v.type === TYPE_MESSAGE ? 'message' : v.type === TYPE_ENUM ? 'enum' : 'scalar';
-          d.value = d.valueKind === 'scalar' ? SCALAR_NAMES[v.type] : v.typeName.slice(1);
-        } else if (f.type === TYPE_MESSAGE || f.type === TYPE_GROUP) {
-          d.kind = 'message'; d.type = f.typeName.slice(1);
-        } else if (f.type === TYPE_ENUM) {
-          d.kind = 'enum'; d.type = f.typeName.slice(1);
-        } else {
-          d.kind = 'scalar'; d.type = SCALAR_NAMES[f.type];
-        }
-        const packable = d.repeated && PACKABLE.has(f.type);
-        d.packed = packable ? (f.options?.packed ?? proto3) : null;
-        return d;
-      });
-      messages[name] = { file: file.name, fields };
-      for (const e of m.enumType) addEnum(e, `${name}.`);
-      for (const n of m.nestedType) if (!n.options?.mapEntry) addMessage(n, `${name}.`);
-    };
-    for (const e of file.enumType) addEnum(e, pkg);
-    for (const m of file.messageType) addMessage(m, pkg);
-  }
-  return { messages, enums, files };
 }
 
 const KEYS = ['name', 'jsonName', 'kind', 'type', 'key', 'value', 'repeated', 'optional', 'oneof'];
@@ -98,6 +46,7 @@ function compareFields(a, b) {
 
 const theirs = reflectSchema();
 const ours = ourSchema(FileDescriptorSet.fromBinary(readFileSync(setPath)));
+if (all) wanted.push(...Object.keys(theirs.files).sort());
 let msgOk = 0, msgAll = 0, enumOk = 0, enumAll = 0, problems = 0;
 const report = (what, diffs) => { problems += diffs.length; for (const d of diffs) console.log(`DIFF ${what}: ${d}`); };
 
@@ -133,5 +82,11 @@ for (const file of wanted) {
     if (!theirTypes.includes(t)) report(`type ${t}`, [`extra in ${file}`]);
   }
 }
-console.log(`${msgOk}/${msgAll} messages, ${enumOk}/${enumAll} enums identical`);
+if (all) {
+  // Files of ours (not the Google ones, not logger/) that LiveKit does not have.
+  for (const f of Object.keys(ours.files)) {
+    if (!theirs.files[f] && !f.startsWith('google/') && !f.startsWith('logger/')) report(f, ['extra: not a file of @livekit/protocol']);
+  }
+}
+console.log(`${label ? `${label}: ` : ''}${wanted.length} files: ${msgOk}/${msgAll} messages, ${enumOk}/${enumAll} enums identical`);
 process.exit(problems === 0 && msgAll > 0 ? 0 : 1);

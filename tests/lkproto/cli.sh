@@ -50,7 +50,7 @@ expect 'decode: unknown type' 2 '^$' "unknown message type 'NoSuchMessage'" '' -
 expect 'decode: an enum' 2 '^$' 'is an enum' '' -- decode ParticipantInfo.Kind
 expect 'decode: map entry is no type' 2 '^$' 'unknown message type' '' -- decode livekit.ParticipantInfo.AttributesEntry
 expect 'list: extra argument' 2 '^$' 'unexpected argument' '' -- list x
-expect 'attrs: not yet implemented' 2 '^$' 'not yet implemented' '' -- attrs merge a b
+expect 'attrs: unknown sub-command' 2 '^$' "unknown command 'frob'" '' -- attrs frob
 
 # names
 expect 'full name' 0 '^\{"sid":"A"\}$' '^$' '0a0141\n' -- decode livekit.ParticipantInfo --hex
@@ -64,11 +64,23 @@ expect 'well-known type' 0 '^"1970-01-01T00:00:01Z"$' '^$' '0801\n' -- decode go
 "$LK" list >"$tmp/list"
 n=$((n + 1))
 if ! grep -qx 'message livekit.ParticipantInfo' "$tmp/list" || ! grep -qx 'enum livekit.ParticipantInfo.Kind' "$tmp/list" ||
-  grep -q 'Entry$' "$tmp/list" || [[ $(grep -c '^message livekit\.' "$tmp/list") -ne 275 ]] ||
-  [[ $(grep -c '^enum livekit\.' "$tmp/list") -ne 66 ]]; then
+  grep -q 'Entry$' "$tmp/list" || [[ $(grep -c '^message livekit\.' "$tmp/list") -ne 548 ]] ||
+  [[ $(grep -c '^enum livekit\.' "$tmp/list") -ne 97 ]]; then
   fails=$((fails + 1))
-  echo "FAIL list: $(grep -c '^message livekit\.' "$tmp/list") livekit messages (want 275), $(grep -c '^enum livekit\.' "$tmp/list") enums (want 66)"
+  echo "FAIL list: $(grep -c '^message livekit\.' "$tmp/list") livekit messages (want 548: all 25 files), $(grep -c '^enum livekit\.' "$tmp/list") enums (want 97)"
 fi
+# Names in package livekit.agent: full, relative to livekit, and unique short
+# names; a short name that package livekit also has means livekit's.
+expect 'agent package, full name' 0 '^\{"agentName":"a"\}$' '^$' '0a0161\n' -- decode --hex livekit.agent.ServerInfo
+expect 'agent package, agent.X' 0 '^\{"agentName":"a"\}$' '^$' '0a0161\n' -- decode --hex agent.ServerInfo
+expect 'agent package, short name' 0 '^\{"text":"a"\}$' '^$' '0a0161\n' -- decode --hex TimedString
+expect 'livekit wins a short name' 0 '^\{"register":\{\}\}$' '^$' '0a00\n' -- decode --hex ServerMessage
+# google.protobuf.Struct / Value / ListValue in their JSON forms, both ways.
+expect 'JSON to Struct' 0 '^0a260a070a0161120208000a1b0a0162121632140a0911000000000000f03f0a031a01780a022001$' '^$' \
+  '{"payload":{"a":null,"b":[1,"x",true]}}\n' -- encode --hex agent.DebugMessage
+expect 'Struct to JSON' 0 '^\{"payload":\{"a":null,"b":\[1,"x",true\]\}\}$' '^$' \
+  '0a260a070a0161120208000a1b0a0162121632140a0911000000000000f03f0a031a01780a022001\n' -- decode --hex agent.DebugMessage
+expect 'Value without a kind' 1 '^$' 'must have a value' '0a070a050a01611200\n' -- decode --hex agent.DebugMessage
 
 # hex mode: one line out per line in, in order; empty line = empty message
 expect 'hex lines in order' 0 '^\{"sid":"A"\}

@@ -44,8 +44,10 @@ function note(msg) {
     }
     if (f.repeated) {
       if (v.length) coverage.add('repeated ' + f.kind);
+      if (v.length && f.kind === 'scalar') coverage.add('scalar ' + f.T);
       if (f.kind === 'message' && v.length) {
         coverage.add('message ' + (f.T.typeName.startsWith('google.') ? f.T.typeName : 'livekit'));
+        if (f.T.typeName.startsWith('google.')) coverage.add('repeated message ' + f.T.typeName);
         v.forEach(note);
       }
       continue;
@@ -119,6 +121,7 @@ for (const [, typeName] of types) {
 // no fixed32/fixed64/sfixed32/sfixed64/sint32/sint64 field, for example).
 const need = ['map', 'oneof', 'optional zero', 'enum', 'enum unknown', 'message livekit',
   'message google.protobuf.Timestamp', 'message google.protobuf.Duration', 'message google.protobuf.Any',
+  'message google.protobuf.Struct', 'repeated message google.protobuf.Struct',
   'repeated message', 'repeated scalar', 'repeated enum'];
 for (const [, typeName] of types) {
   for (const f of runtimeType(typeName)?.fields.list() ?? []) {

@@ -193,8 +193,31 @@ function randEnum(r, E) {
 const SMALL_ANY_TYPES = ['livekit.Codec', 'livekit.PlayoutDelay', 'livekit.ParticipantPermission',
   'livekit.Pagination', 'livekit.SimulcastCodec'];
 
+// A random JSON value for google.protobuf.Value / Struct / ListValue: no NaN
+// or infinities (they have no JSON form there), nested up to `depth` levels.
+const JSON_NUMBERS = [0, 1, -1, 0.1, -2.5, 1e21, 1e-7, 123456789.125, 9007199254740991, 5e-324,
+  1.7976931348623157e308, -0];
+function randJsonValue(r, depth) {
+  const k = r.int(depth > 0 ? 6 : 4);
+  if (k === 0) return null;
+  if (k === 1) return r.chance(0.6) ? r.pick(JSON_NUMBERS) : (r.next() - 0.5) * 10 ** (r.int(30) - 15);
+  if (k === 2) return randString(r);
+  if (k === 3) return r.chance(0.5);
+  if (k === 4) return randJsonObject(r, depth - 1);
+  return Array.from({ length: r.int(4) }, () => randJsonValue(r, depth - 1));
+}
+function randJsonObject(r, depth) {
+  const o = {};
+  const n = r.chance(0.15) ? 0 : r.int(5);
+  for (let i = 0; i < n; i++) o[randString(r)] = randJsonValue(r, depth);
+  return o;
+}
+
 function randMessage(r, M, depth, opts) {
   const name = M.typeName;
+  if (name === 'google.protobuf.Struct') return M.fromJson(randJsonObject(r, 2));
+  if (name === 'google.protobuf.ListValue') return M.fromJson(randJsonValue(r, 0) === null ? [] : [randJsonValue(r, 2)]);
+  if (name === 'google.protobuf.Value') return M.fromJson(randJsonValue(r, 2));
   if (name === 'google.protobuf.Timestamp') {
     const secs = r.pick([0, 1, -1, 1700000000, -62135596800, 253402300799, r.int(2 ** 31) - 2 ** 30]);
     const nanos = r.pick([0, 1000000, 123000000, 123456000, 123456789, 999999999, 1, r.int(1e9)]);

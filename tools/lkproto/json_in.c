@@ -8,7 +8,8 @@
  * What is accepted follows @bufbuild/protobuf 1.10.1's fromJson() with
  * default options: JSON names and proto names, enum names or numbers, 64-bit
  * integers as strings or numbers, "NaN"/"Infinity"/"-Infinity", null for
- * "not set", standard or URL-safe base64.  See README.md for the few places
+ * "not set", standard or URL-safe base64; Struct, Value and ListValue from
+ * any JSON object, value and array.  See README.md for the few places
  * where lkproto is stricter. */
 #include "lkproto.h"
 
@@ -349,7 +350,10 @@ static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
   json_object_keylen_foreach((json_t *)j, key, key_len, val) {
     pi->key = key;
     if (key_len != strlen(key)) return fail(c, "U+0000 in a map key (refused: C strings cannot hold it)");
-    if (json_is_null(val)) return fail(c, "map value is null");
+    /* null is a value only for google.protobuf.Value (NULL_VALUE). */
+    if (json_is_null(val) &&
+        !(vf->type == PROTOBUF_C_TYPE_MESSAGE && lk_wkt(vf->descriptor) == LK_WKT_VALUE))
+      return fail(c, "map value is null");
     ProtobufCMessage *entry = new_msg(ed);
     *(ProtobufCMessage **)grow(m, f) = entry;
     if (!read_map_key(c, kf, key, MEMBER(entry, kf->offset))) return 0;
@@ -590,6 +594,73 @@ static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
   return 1;
 }
 
+/* google.protobuf.Struct: a JSON object, each member a Value. */
+static int read_struct(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                       ProtobufCMessage *m) {
+  if (!json_is_object(j)) return fail(c, "expected an object (google.protobuf.Struct), got %s", jtype(j));
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
+  lk_path_push(&c->path, f->name, -1);
+  int ok = read_map(c, f, j, m);
+  c->path.depth--;
+  return ok;
+}
+
+/* google.protobuf.ListValue: a JSON array, each element a Value (null too). */
+static int read_list_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                           ProtobufCMessage *m) {
+  if (!json_is_array(j)) return fail(c, "expected an array (google.protobuf.ListValue), got %s", jtype(j));
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
+  lk_path_item *pi = lk_path_push(&c->path, f->name, -1);
+  int ok = 1;
+  for (size_t i = 0; i < json_array_size(j) && ok; i++) {
+    pi->index = (long)i;
+    ProtobufCMessage *sub = new_msg(f->descriptor);
+    *(ProtobufCMessage **)grow(m, f) = sub;
+    c->depth++;
+    ok = fill_msg(c, f->descriptor, json_array_get(j, i), sub);
+    c->depth--;
+  }
+  c->path.depth--;
+  return ok;
+}
+
+/* google.protobuf.Value: any JSON value, into the matching arm of `kind`
+ * (null: null_value, number, string, boolean, object: struct_value, array:
+ * list_value), as @bufbuild/protobuf reads it. */
+static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                      ProtobufCMessage *m) {
+  uint32_t no;
+  switch (json_typeof(j)) {
+  case JSON_NULL: no = 1; break;
+  case JSON_INTEGER: case JSON_REAL: no = 2; break;
+  case JSON_STRING: no = 3; break;
+  case JSON_TRUE: case JSON_FALSE: no = 4; break;
+  case JSON_OBJECT: no = 5; break;
+  default: no = 6; break;
+  }
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+  void *p = MEMBER(m, f->offset);
+  clear_singular(m, f);
+  lk_path_push(&c->path, f->name, -1);
+  int ok = 1;
+  switch (no) {
+  case 1: *(int *)p = 0; break;
+  case 2: *(double *)p = json_number_value(j); break;
+  case 3: ok = get_string(c, j, (char **)p); break;
+  case 4: *(protobuf_c_boolean *)p = json_is_true(j); break;
+  default: {
+    ProtobufCMessage *sub = new_msg(f->descriptor);
+    *(ProtobufCMessage **)p = sub;
+    c->depth++;
+    ok = fill_msg(c, f->descriptor, j, sub);
+    c->depth--;
+  }
+  }
+  c->path.depth--;
+  *(uint32_t *)MEMBER(m, f->quantifier_offset) = f->id;
+  return ok;
+}
+
 /* ------------------------------------------------------------------------ */
 
 static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
@@ -599,6 +670,9 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
   case LK_WKT_TIMESTAMP: return read_timestamp(c, d, j, m);
   case LK_WKT_DURATION: return read_duration(c, d, j, m);
   case LK_WKT_ANY: return read_any(c, d, j, m);
+  case LK_WKT_STRUCT: return read_struct(c, d, j, m);
+  case LK_WKT_VALUE: return read_value(c, d, j, m);
+  case LK_WKT_LIST_VALUE: return read_list_value(c, d, j, m);
   case LK_WKT_UNSUPPORTED: return fail(c, "well-known type %s has no JSON form in lkproto", d->name);
   default: break;
   }

@@ -5,7 +5,8 @@
  * enum value names (the number when unknown); 64-bit integers as strings;
  * bytes in standard padded base64; floats as the shortest decimal of the
  * value widened to double, "NaN", "Infinity", "-Infinity"; maps as objects
- * (last duplicate key wins); Timestamp, Duration and Any in their JSON forms.
+ * (last duplicate key wins); Timestamp, Duration, Any, Struct, Value and
+ * ListValue in their JSON forms.
  * The output is written without spaces, like JSON.stringify(). */
 #include "lkproto.h"
 
@@ -356,12 +357,90 @@ static int put_map(octx *c, lk_buf *o, const ProtobufCFieldDescriptor *f, const 
   return ok;
 }
 
+/* google.protobuf.Struct: its `fields` map as a JSON object. */
+static int put_struct(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
+  const lk_slot *s = m ? lk_msg_slot(m, (unsigned)(f - d->fields)) : NULL;
+  if (!s || s->n == 0) {
+    lk_buf_puts(o, "{}");
+    return 1;
+  }
+  lk_path_push(&c->path, f->name, -1);
+  c->depth++;
+  int ok = put_map(c, o, f, s);
+  c->depth--;
+  c->path.depth--;
+  return ok;
+}
+
+/* google.protobuf.ListValue: its `values` as a JSON array. */
+static int put_list_value(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
+  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
+  const lk_slot *s = m ? lk_msg_slot(m, (unsigned)(f - d->fields)) : NULL;
+  int ok = 1;
+  lk_buf_putc(o, '[');
+  lk_path_item *pi = lk_path_push(&c->path, f->name, -1);
+  c->depth++;
+  for (size_t k = 0; s && k < s->n && ok; k++) {
+    if (k) lk_buf_putc(o, ',');
+    pi->index = (long)k;
+    ok = put_msg(c, o, f->descriptor, s->many[k].m);
+  }
+  c->depth--;
+  c->path.depth--;
+  lk_buf_putc(o, ']');
+  return ok;
+}
+
+/* google.protobuf.Value: the JSON value of its `kind` arm, as
+ * @bufbuild/protobuf writes it (which refuses NaN, infinities and a Value
+ * with no arm set). */
+static int put_value(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
+  for (unsigned i = 0; m && i < d->n_fields; i++) {
+    const lk_slot *s = lk_msg_slot(m, i);
+    if (!s) continue;
+    const ProtobufCFieldDescriptor *f = &d->fields[i];
+    switch (f->id) {
+    case 1: /* null_value: any NullValue number */
+      lk_buf_puts(o, "null");
+      return 1;
+    case 2: { /* number_value */
+      double v = as_double(s->one.u);
+      if (!isfinite(v)) return fail(c, "google.protobuf.Value cannot be NaN or Infinity");
+      lk_format_double(o, v);
+      return 1;
+    }
+    case 3: /* string_value */
+      put_string(o, c->buf + s->one.s.off, s->one.s.len);
+      return 1;
+    case 4: /* bool_value */
+      lk_buf_puts(o, s->one.u ? "true" : "false");
+      return 1;
+    case 5: /* struct_value */
+    case 6: { /* list_value */
+      lk_path_push(&c->path, f->name, -1);
+      c->depth++;
+      int ok = put_msg(c, o, f->descriptor, s->one.m);
+      c->depth--;
+      c->path.depth--;
+      return ok;
+    }
+    default:
+      break;
+    }
+  }
+  return fail(c, "google.protobuf.Value must have a value");
+}
+
 static int put_msg(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
   if (c->depth > LK_MAX_DEPTH + 1) return fail(c, "messages nested deeper than 100 levels");
   switch (lk_wkt(d)) {
   case LK_WKT_TIMESTAMP: return put_timestamp(c, o, d, m);
   case LK_WKT_DURATION: return put_duration(c, o, d, m);
   case LK_WKT_ANY: return put_any(c, o, d, m);
+  case LK_WKT_STRUCT: return put_struct(c, o, d, m);
+  case LK_WKT_VALUE: return put_value(c, o, d, m);
+  case LK_WKT_LIST_VALUE: return put_list_value(c, o, d, m);
   case LK_WKT_UNSUPPORTED: {
     char msg[300];
     snprintf(msg, sizeof msg, "well-known type %s has no JSON form in lkproto", d->name);

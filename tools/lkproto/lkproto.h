@@ -11,6 +11,7 @@
  *   json_in.c    proto3 JSON (parsed by jansson) into a protobuf-c message
  *                struct, packed with protobuf_c_message_pack()
  *   util.c       growable byte buffer, errors, base64, UTF-8, number format
+ *   attrs.c      `lkproto attrs merge|diff|check|names` with libattrs
  *   main.c       command line
  */
 #ifndef LKPROTO_H
@@ -111,9 +112,13 @@ extern const size_t lk_n_types;
 
 const char *lk_type_name(const lk_type *t);
 /* Looks a type up by full name (`livekit.ParticipantInfo`), by name without
- * the package (`ParticipantInfo`, `ParticipantInfo.Kind`), or with a leading
- * dot.  Returns NULL when unknown (or, with *ambiguous set, when several
- * packages define that name).  Map entry types are not found. */
+ * the package (`ParticipantInfo`, `ParticipantInfo.Kind`, `ChatContext` of
+ * livekit.agent), relative to package livekit (`agent.ChatContext`), or with
+ * a leading dot.  A name in package livekit wins over the same name in
+ * another package (`ServerMessage` is livekit.ServerMessage; the agent one is
+ * `agent.ServerMessage`).  Returns NULL when unknown (or, with *ambiguous set,
+ * when several other packages define that name).  Map entry types are not
+ * found. */
 const lk_type *lk_type_find(const char *name, int *ambiguous);
 const ProtobufCMessageDescriptor *lk_message_find(const char *full_name);
 
@@ -131,8 +136,12 @@ int lk_enum_value(const ProtobufCEnumDescriptor *e, const char *name, int *value
 const ProtobufCFieldDescriptor *lk_field_by_number(const ProtobufCMessageDescriptor *d,
                                                    uint32_t number);
 
-/* The well-known types with a special JSON form. */
-enum { LK_WKT_NONE = 0, LK_WKT_TIMESTAMP, LK_WKT_DURATION, LK_WKT_ANY, LK_WKT_UNSUPPORTED };
+/* The well-known types with a special JSON form (google.protobuf.Empty and
+ * the other plain ones are LK_WKT_NONE: ordinary messages). */
+enum {
+  LK_WKT_NONE = 0, LK_WKT_TIMESTAMP, LK_WKT_DURATION, LK_WKT_ANY,
+  LK_WKT_STRUCT, LK_WKT_VALUE, LK_WKT_LIST_VALUE, LK_WKT_UNSUPPORTED
+};
 int lk_wkt(const ProtobufCMessageDescriptor *d);
 
 /* ---------------------------------------------------------------------------
@@ -180,5 +189,14 @@ LK_NODISCARD int lk_json_write(lk_buf *out, const lk_msg *m, const unsigned char
  * appends its binary encoding to out.  Returns 0 and sets e on error. */
 LK_NODISCARD int lk_json_encode(const ProtobufCMessageDescriptor *desc, const char *text,
                                 size_t n, lk_buf *out, lk_err *e);
+
+/* ---------------------------------------------------------------------------
+ * Attribute commands (attrs.c, on top of libattrs). */
+/* Runs `lkproto attrs ARGS...` (argv[0] is the sub-command); returns the
+ * exit status.  Writes its result to stdout in one piece. */
+int lk_attrs_main(int argc, char **argv);
+/* Prints the help of `attrs` (sub NULL) or of `attrs SUB`; returns 0, or 2
+ * for an unknown sub-command. */
+int lk_attrs_help(const char *sub);
 
 #endif /* LKPROTO_H */

@@ -7,7 +7,7 @@ LKPROTO := $(BIN)/lkproto
 LKPROTO_SRC := $(sort $(wildcard tools/lkproto/*.c))
 LKPROTO_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKPROTO_SRC)) $(OBJ)/gen/lkproto/types.o
 LKPROTO_HDR := $(wildcard tools/lkproto/*.h)
-LKPROTO_CFLAGS := $(PBC_CFLAGS) -Itools/lkproto -DLKPROTO_VERSION=\"$(VERSION)\"
+LKPROTO_CFLAGS := $(PBC_CFLAGS) -Itools/lkproto -Ilibattrs/include -DLKPROTO_VERSION=\"$(VERSION)\"
 LKPROTO_LIBS := $(PBC_LIBS) -ljansson -lm
 PBC_HEADERS := $(sort $(shell find generated/protobuf-c -name '*.pb-c.h' 2>/dev/null))
 
@@ -21,25 +21,27 @@ $(OBJ)/gen/lkproto/types.o: $(BUILD)/gen/lkproto/types.c $(LKPROTO_HDR)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) -c $< -o $@
 
-$(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c $(LKPROTO_HDR)
+$(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c $(LKPROTO_HDR) $(wildcard libattrs/include/lkattrs/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) -c $< -o $@
 
-$(LKPROTO): $(LKPROTO_OBJ) $(LIBLKPROTO_A)
+$(LKPROTO): $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LKPROTO_LIBS)
+	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A) $(LKPROTO_LIBS)
 
 ##@ lkproto
-## lkproto: build the command-line tool build/bin/lkproto (decode, encode, list)
+## lkproto: build the command-line tool build/bin/lkproto (decode, encode, list, attrs)
 lkproto: $(STAMP_SETUP) $(LKPROTO)
 all: $(LKPROTO)
 
-## check-lkproto: lkproto against LiveKit's package: golden vectors of every type, wire edge cases, truncations, mutations, command line
+## check-lkproto: lkproto against LiveKit's package: golden vectors of every type, wire edge cases, truncations, mutations, command line, attrs rules and diff vs livekit-client's rule
 check-lkproto: $(STAMP_SETUP) $(LKPROTO)
 	bash tests/lkproto/cli.sh $(LKPROTO)
 	node tests/lkproto/golden.mjs $(LKPROTO)
 	node tests/lkproto/wire.mjs $(LKPROTO)
 	node tests/lkproto/json.mjs $(LKPROTO)
+	bash tests/lkproto/attrs.sh $(LKPROTO)
+	node tests/lkproto/attrs-diff.mjs $(LKPROTO)
 
 CHECKS += check-lkproto
 .PHONY: lkproto check-lkproto

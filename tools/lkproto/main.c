@@ -24,7 +24,9 @@ static const char usage_main[] =
     "  decode MESSAGE [--hex]   binary message on stdin -> one JSON line on stdout\n"
     "  encode MESSAGE [--hex]   JSON on stdin -> binary message on stdout\n"
     "  list                     list every message and enum type (full names)\n"
-    "  attrs ...                attribute operations (not yet implemented)\n"
+    "  attrs merge|diff|check|names\n"
+    "                           participant attributes: merge an update, diff two\n"
+    "                           maps, check a map, list reserved names (JSON)\n"
     "  help [COMMAND]           this text, or the help of COMMAND\n"
     "\n"
     "options:\n"
@@ -33,7 +35,8 @@ static const char usage_main[] =
     "\n"
     "MESSAGE is a full name (livekit.ParticipantInfo), a name without the package\n"
     "(ParticipantInfo) or a nested name (ParticipantInfo.Kind is an enum, so not a\n"
-    "message).  Exit status: 0 ok, 1 invalid input, 2 usage error.\n"
+    "message).  Exit status: 0 ok, 1 invalid input (or a refused attribute\n"
+    "update), 2 usage error.\n"
     "See lkproto(1).\n";
 
 static const char usage_decode[] =
@@ -70,12 +73,6 @@ static const char usage_list[] =
     "Lists the full name of every message and enum type lkproto knows, one per\n"
     "line, as \"message NAME\" or \"enum NAME\" (map entry types are left out).\n";
 
-static const char usage_attrs[] =
-    "usage: lkproto attrs merge|diff|check|names ...\n"
-    "\n"
-    "Attribute operations on JSON objects of string values.  Not yet\n"
-    "implemented in this version.\n";
-
 static int usage_error(const char *fmt, const char *arg, const char *help_cmd) {
   fputs("lkproto: ", stderr);
   fprintf(stderr, fmt, arg);
@@ -88,7 +85,7 @@ static int print_help(const char *cmd) {
   else if (strcmp(cmd, "decode") == 0) fputs(usage_decode, stdout);
   else if (strcmp(cmd, "encode") == 0) fputs(usage_encode, stdout);
   else if (strcmp(cmd, "list") == 0) fputs(usage_list, stdout);
-  else if (strcmp(cmd, "attrs") == 0) fputs(usage_attrs, stdout);
+  else if (strcmp(cmd, "attrs") == 0) return lk_attrs_help(NULL);
   else return usage_error("unknown command '%s'", cmd, "");
   return EXIT_OK;
 }
@@ -240,6 +237,7 @@ int main(int argc, char **argv) {
     return finish(EXIT_OK);
   }
   if (strcmp(cmd, "help") == 0) {
+    if (argc == 4 && strcmp(argv[2], "attrs") == 0) return finish(lk_attrs_help(argv[3]));
     if (argc > 3) return usage_error("%s: too many arguments", "help", "");
     return finish(print_help(argc == 3 ? argv[2] : NULL));
   }
@@ -247,17 +245,13 @@ int main(int argc, char **argv) {
   if (strcmp(cmd, "decode") && strcmp(cmd, "encode") && strcmp(cmd, "list") && strcmp(cmd, "attrs"))
     return usage_error("unknown command '%s'", cmd, "");
 
+  if (strcmp(cmd, "attrs") == 0) return finish(lk_attrs_main(argc - 2, argv + 2));
+
   char help_cmd[16];
   snprintf(help_cmd, sizeof help_cmd, "%s ", cmd);
   for (int i = 2; i < argc; i++)
     if (is_help(argv[i])) return finish(print_help(cmd));
 
-  if (strcmp(cmd, "attrs") == 0) {
-    fputs("lkproto attrs: not yet implemented in this version "
-          "(merge, diff, check and names come with the attribute library)\n",
-          stderr);
-    return EXIT_USAGE;
-  }
   if (strcmp(cmd, "list") == 0) {
     if (argc > 2) return usage_error("list: unexpected argument '%s'", argv[2], help_cmd);
     return list_types();

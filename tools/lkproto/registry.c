@@ -96,6 +96,14 @@ const lk_type *lk_type_find(const char *name, int *ambiguous) {
       return t;
     }
   }
+  /* Relative to package livekit: `ParticipantInfo`, `agent.ChatContext`. */
+  for (size_t i = 0; i < lk_n_types; i++) {
+    const lk_type *t = &lk_types[i];
+    const char *full = lk_type_name(t);
+    if (strncmp(full, "livekit.", 8) != 0 || strcmp(full + 8, name) != 0) continue;
+    if (!t->is_enum && lk_is_map_entry(t->msg)) return NULL;
+    return t;
+  }
   const lk_type *found = NULL;
   for (size_t i = 0; i < lk_n_types; i++) {
     const lk_type *t = &lk_types[i];
@@ -141,5 +149,10 @@ int lk_wkt(const ProtobufCMessageDescriptor *d) {
   if (strcmp(d->name, "google.protobuf.Timestamp") == 0) return LK_WKT_TIMESTAMP;
   if (strcmp(d->name, "google.protobuf.Duration") == 0) return LK_WKT_DURATION;
   if (strcmp(d->name, "google.protobuf.Any") == 0) return LK_WKT_ANY;
+  if (strcmp(d->name, "google.protobuf.Struct") == 0) return LK_WKT_STRUCT;
+  if (strcmp(d->name, "google.protobuf.Value") == 0) return LK_WKT_VALUE;
+  if (strcmp(d->name, "google.protobuf.ListValue") == 0) return LK_WKT_LIST_VALUE;
+  if (strcmp(d->name, "google.protobuf.Empty") == 0) return LK_WKT_NONE;
+  if (strncmp(d->name, "google.protobuf.Struct.", 23) == 0) return LK_WKT_NONE; /* FieldsEntry */
   return LK_WKT_UNSUPPORTED;
 }

@@ -26,7 +26,8 @@ typedef enum lkattrs_status {
   LKATTRS_E_NOMEM = 2,            /* the allocator returned NULL */
   LKATTRS_E_NOSPACE = 3,          /* fixed storage (or scratch) is full */
   LKATTRS_E_UNSUPPORTED = 4,      /* compiled out (LKATTRS_NO_MALLOC) */
-  LKATTRS_E_NOT_FOUND = 5,        /* no such key / index */
+  LKATTRS_E_NOT_FOUND = 5,        /* no such key / index; end of iteration */
+  LKATTRS_E_BUFFER_TOO_SMALL = 6, /* a caller's output buffer is too small */
   /* Key, value and size rules. */
   LKATTRS_E_KEY_EMPTY = 10,       /* zero-length key */
   LKATTRS_E_KEY_TOO_LONG = 11,    /* key longer than max_key_bytes */
@@ -39,7 +40,7 @@ typedef enum lkattrs_status {
   /* Permissions. */
   LKATTRS_E_NOT_ALLOWED = 20,     /* sender lacks can_update_metadata */
   LKATTRS_E_RESERVED_NAME = 21,   /* sender may not write this reserved name */
-  /* Wire format (reserved for the wire module). */
+  /* Wire format (the wire module). */
   LKATTRS_E_WIRE_TRUNCATED = 30,  /* encoded input ends inside a field */
   LKATTRS_E_WIRE_MALFORMED = 31   /* encoded input is not a valid map field */
 } lkattrs_status;
@@ -109,7 +110,7 @@ LKATTRS_API const char *lkattrs_strerror(lkattrs_status status);
  *                                        -> LIMIT_EXCEEDED
  *   KEY_EMPTY, UTF8, NUL, CONTROL_CHAR, WIRE_*
  *                                        -> INVALID_REQUEST
- *   NOMEM, INVALID_ARGUMENT, UNSUPPORTED, unknown codes
+ *   NOMEM, INVALID_ARGUMENT, UNSUPPORTED, BUFFER_TOO_SMALL, unknown codes
  *                                        -> UNCLASSIFIED_ERROR
  * Returns one of the LKATTRS_REASON_* numbers.  Thread-safe.
  */

@@ -10,6 +10,10 @@
  *   lkattrs/validate.h  key/value/size/namespace rules and limits
  *   lkattrs/map.h       the attribute map (heap or fixed storage)
  *   lkattrs/patch.h     merge, join, diff, hide_phone_number
+ *   lkattrs/wire.h      maps on the protobuf wire: writer, zero-copy reader
+ *   lkattrs/update.h    an encoded update applied to a participant
+ *   lkattrs/privacy.h   redacted rendering of a map for logs
+ * (Adapters, not included here: lkattrs/protobufc.h, lkattrs/nanopb.h.)
  */
 #ifndef LKATTRS_LKATTRS_H
 #define LKATTRS_LKATTRS_H
@@ -22,5 +26,8 @@
 #include "lkattrs/validate.h"
 #include "lkattrs/map.h"
 #include "lkattrs/patch.h"
+#include "lkattrs/wire.h"
+#include "lkattrs/update.h"
+#include "lkattrs/privacy.h"
 
 #endif /* LKATTRS_LKATTRS_H */

@@ -119,6 +119,15 @@ lkattrs_map_init_fixed(void *storage, size_t storage_bytes, size_t max_entries,
  */
 LKATTRS_API void lkattrs_map_free(lkattrs_map *map);
 
+/*
+ * lkattrs_map_allocator - copy the allocator of a heap map to *out (for
+ * blocks that go with the map, e.g. the adapters' entry arrays).
+ * Errors: INVALID_ARGUMENT (NULL), UNSUPPORTED (a fixed map, or a
+ * LKATTRS_NO_MALLOC build: no allocator).
+ */
+LKATTRS_NODISCARD LKATTRS_API lkattrs_status
+lkattrs_map_allocator(const lkattrs_map *map, lkattrs_allocator *out);
+
 /* Number of entries (0 for NULL). */
 LKATTRS_API size_t lkattrs_map_count(const lkattrs_map *map);
 

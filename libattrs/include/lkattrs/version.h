@@ -12,6 +12,12 @@
 #define LKATTRS_VERSION_MINOR 1
 #define LKATTRS_VERSION_PATCH 0
 
+/* ABI major of the shared library: its SONAME is liblkattrs.so.<ABI_MAJOR>.
+ * Kept apart from the release version: bumped only by an incompatible change
+ * of the ABI (a removed or changed function, a changed struct layout or enum
+ * value), whatever the release number says.  Read by the Makefile too. */
+#define LKATTRS_ABI_MAJOR 0
+
 #define LKATTRS_STRINGIFY_(x) #x
 #define LKATTRS_STRINGIFY(x) LKATTRS_STRINGIFY_(x)
 

@@ -1,0 +1,500 @@
+/* update.c - an encoded attribute update applied to a participant. */
+#include "lkattrs/update.h"
+
+#include <string.h>
+
+#include "internal.h"
+#include "lkattrs/wire.h"
+#include "wire_internal.h"
+
+size_t lkattrs_default_max_metadata_bytes(void) {
+  return LKATTRS_DEFAULT_MAX_METADATA_BYTES;
+}
+size_t lkattrs_default_max_name_bytes(void) { return LKATTRS_DEFAULT_MAX_NAME_BYTES; }
+
+/* LiveKit's RequestResponse messages (protocol text, kept with
+ * LKATTRS_NO_ERRMSG too). */
+#define MSG_NOT_ALLOWED "does not have permission to update own metadata"
+#define MSG_NAME "exceeds name length limit"
+#define MSG_METADATA "exceeds metadata size limit"
+#define MSG_ATTRIBUTES "exceeds attributes size limit"
+
+/* ---- a sink that counts, and writes when it has a buffer ---- */
+
+typedef struct {
+  unsigned char *p;
+  size_t n;
+} sink;
+
+static void s_bytes(sink *s, const void *d, size_t len) {
+  if (s->p && len) memcpy(s->p + s->n, d, len);
+  s->n += len;
+}
+static void s_varint(sink *s, uint64_t v) {
+  unsigned char t[10];
+  s_bytes(s, t, (size_t)(lkattrs__put_varint(t, v) - t));
+}
+static void s_tag(sink *s, uint32_t no, unsigned wt) {
+  s_varint(s, (uint64_t)no << 3 | wt);
+}
+static void s_field(sink *s, uint32_t no, const void *d, size_t len) {
+  s_tag(s, no, 2);
+  s_varint(s, len);
+  s_bytes(s, d, len);
+}
+static void s_entry(sink *s, uint32_t no, const lkattrs_entry *e) {
+  s_tag(s, no, 2);
+  s_varint(s, lkattrs__entry_len(e->key_len, e->value_len));
+  s_field(s, 1, e->key, e->key_len);
+  s_field(s, 2, e->value, e->value_len);
+}
+
+/* ---- the job ---- */
+
+typedef struct {
+  const unsigned char *p;
+  size_t n;
+  bool has;
+} view;
+
+typedef struct {
+  /* the update */
+  const unsigned char *u;
+  size_t ulen;
+  uint32_t prefix[1];
+  size_t plen;
+  uint32_t f_md, f_name, f_attrs, f_rid;
+  view md, name;
+  uint32_t rid;
+  size_t n; /* raw entries */
+  /* the stored ParticipantInfo */
+  const unsigned char *info;
+  size_t ilen;
+  view cur_md, cur_name;
+  uint32_t version, new_version;
+  /* decisions */
+  bool name_changed, md_changed;
+  size_t attrs_size; /* encoded new attributes field */
+  const lkattrs_map *final; /* the map to write from (after apply) */
+  const lkattrs_update_opts *o;
+  const lkattrs_update_buffers *b;
+  lkattrs_update_result *res;
+} job;
+
+static bool same(view a, view b) {
+  return a.n == b.n && (a.n == 0 || memcmp(a.p, b.p, a.n) == 0);
+}
+
+static lkattrs_status wire_fail(lkattrs_error_detail *d, lkattrs_status st,
+                                size_t off) {
+  return lkattrs__fail(d, st, NULL, 0, LKATTRS_NO_INDEX, off, false, NULL);
+}
+
+/* Walk the update: its fields, its entries (checked), request_id. */
+static lkattrs_status scan_update(job *j, uint32_t *idx,
+                                  lkattrs_error_detail *d) {
+  lkattrs_wire_reader r;
+  lkattrs__wf f;
+  size_t bad = 0, n = 0;
+  lkattrs_status st;
+  lkattrs__walk_init(&r, j->u, j->ulen, j->prefix, j->plen);
+  while ((st = lkattrs__walk_next(&r, j->plen, &f, &bad)) == LKATTRS_OK) {
+    if (f.no == j->f_attrs) {
+      lkattrs_entry e;
+      lkattrs_error_detail ed;
+      if (f.wt != 2) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
+      if (!idx && lkattrs_wire_parse_entry(j->u + f.data, (size_t)f.v,
+                                           LKATTRS_WIRE_RAW, &e, &ed))
+        return lkattrs__fail(d, LKATTRS_E_WIRE_MALFORMED, NULL, 0, n,
+                             f.data + ed.offset, false, NULL);
+      if (idx) idx[n] = (uint32_t)f.start;
+      n++;
+    } else if (f.no == j->f_md || f.no == j->f_name) {
+      view *v = f.no == j->f_md ? &j->md : &j->name;
+      if (f.wt != 2) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
+      v->p = j->u + f.data;
+      v->n = (size_t)f.v;
+      v->has = true;
+    } else if (j->f_rid && f.no == j->f_rid) {
+      if (f.wt != 0) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
+      j->rid = (uint32_t)f.v;
+    }
+  }
+  if (st != LKATTRS_E_NOT_FOUND) return wire_fail(d, st, bad);
+  j->n = n;
+  return LKATTRS_OK;
+}
+
+/* Walk the stored ParticipantInfo: name, metadata, version. */
+static lkattrs_status scan_info(job *j, lkattrs_error_detail *d) {
+  lkattrs_wire_reader r;
+  lkattrs__wf f;
+  size_t bad = 0;
+  lkattrs_status st;
+  uint32_t unused = 1;
+  lkattrs__walk_init(&r, j->info, j->ilen, &unused, 1);
+  while ((st = lkattrs__walk_next(&r, 0, &f, &bad)) == LKATTRS_OK) {
+    switch (f.no) {
+      case LKATTRS_FIELD_PARTICIPANT_INFO_NAME:
+      case LKATTRS_FIELD_PARTICIPANT_INFO_METADATA:
+      case LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES:
+        if (f.wt != 2) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
+        if (f.no != LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES) {
+          view *v = f.no == LKATTRS_FIELD_PARTICIPANT_INFO_NAME ? &j->cur_name
+                                                               : &j->cur_md;
+          v->p = j->info + f.data;
+          v->n = (size_t)f.v;
+          v->has = true;
+        }
+        break;
+      case LKATTRS_FIELD_PARTICIPANT_INFO_VERSION:
+        if (f.wt != 0) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
+        j->version = (uint32_t)f.v;
+        break;
+      default: break;
+    }
+  }
+  if (st != LKATTRS_E_NOT_FOUND) return wire_fail(d, st, bad);
+  return LKATTRS_OK;
+}
+
+/* The new fields of the ParticipantInfo. */
+static void put_new(const job *j, sink *s, uint32_t no) {
+  switch (no) {
+    case LKATTRS_FIELD_PARTICIPANT_INFO_METADATA: s_field(s, no, j->md.p, j->md.n); break;
+    case LKATTRS_FIELD_PARTICIPANT_INFO_NAME: s_field(s, no, j->name.p, j->name.n); break;
+    case LKATTRS_FIELD_PARTICIPANT_INFO_VERSION:
+      if (j->new_version) {
+        s_tag(s, no, 0);
+        s_varint(s, j->new_version);
+      }
+      break;
+    default:
+      if (!j->final) {
+        s->n += j->attrs_size; /* sizing: computed by the merge walk */
+      } else {
+        for (size_t i = 0; i < j->final->count; i++) {
+          lkattrs_entry e;
+          lkattrs__entry(j->final, i, &e);
+          s_entry(s, no, &e);
+        }
+      }
+  }
+}
+
+static bool dropped(const job *j, uint32_t no) {
+  return no == LKATTRS_FIELD_PARTICIPANT_INFO_VERSION ||
+         no == LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES ||
+         (no == LKATTRS_FIELD_PARTICIPANT_INFO_METADATA && j->md_changed) ||
+         (no == LKATTRS_FIELD_PARTICIPANT_INFO_NAME && j->name_changed);
+}
+
+/* The new ParticipantInfo (the stored one was checked by scan_info). */
+static void build_info_body(const job *j, sink *s) {
+  uint32_t pend[4];
+  size_t np = 0, k = 0, bad;
+  lkattrs_wire_reader r;
+  lkattrs__wf f;
+  uint32_t unused = 1;
+  if (j->md_changed) pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_METADATA;
+  if (j->name_changed) pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_NAME;
+  pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_VERSION;
+  pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES;
+  lkattrs__walk_init(&r, j->info, j->ilen, &unused, 1);
+  while (lkattrs__walk_next(&r, 0, &f, &bad) == LKATTRS_OK) {
+    if (dropped(j, f.no)) continue;
+    while (k < np && pend[k] < f.no) put_new(j, s, pend[k++]);
+    s_bytes(s, j->info + f.start, f.end - f.start);
+  }
+  while (k < np) put_new(j, s, pend[k++]);
+}
+
+static size_t build_info(const job *j, unsigned char *out) {
+  sink z = {NULL, 0}, s = {out, 0};
+  build_info_body(j, &z);
+  if (j->o->envelope) {
+    size_t inner = lkattrs_wire_header_size(LKATTRS_FIELD_PARTICIPANT_UPDATE_PARTICIPANTS, z.n) + z.n;
+    s_tag(&s, LKATTRS_FIELD_SIGNAL_RESPONSE_UPDATE, 2);
+    s_varint(&s, inner);
+    s_tag(&s, LKATTRS_FIELD_PARTICIPANT_UPDATE_PARTICIPANTS, 2);
+    s_varint(&s, z.n);
+  }
+  if (out) build_info_body(j, &s);
+  else s.n += z.n;
+  return s.n;
+}
+
+/* The echoed request: UpdateParticipantMetadata {1 metadata, 2 name,
+ * 3 entries as received, 4 request_id}. */
+static void build_echo(const job *j, sink *s) {
+  lkattrs_wire_reader r;
+  lkattrs__wf f;
+  size_t bad;
+  if (j->md.n) s_field(s, LKATTRS_FIELD_UPDATE_METADATA_METADATA, j->md.p, j->md.n);
+  if (j->name.n) s_field(s, LKATTRS_FIELD_UPDATE_METADATA_NAME, j->name.p, j->name.n);
+  lkattrs__walk_init(&r, j->u, j->ulen, j->prefix, j->plen);
+  while (lkattrs__walk_next(&r, j->plen, &f, &bad) == LKATTRS_OK)
+    if (f.no == j->f_attrs)
+      s_field(s, LKATTRS_FIELD_UPDATE_METADATA_ATTRIBUTES, j->u + f.data, (size_t)f.v);
+  if (j->rid) {
+    s_tag(s, LKATTRS_FIELD_UPDATE_METADATA_REQUEST_ID, 0);
+    s_varint(s, j->rid);
+  }
+}
+
+static void build_resp_body(const job *j, int reason, const char *msg,
+                            size_t mlen, sink *s) {
+  if (j->rid) {
+    s_tag(s, LKATTRS_FIELD_REQUEST_RESPONSE_REQUEST_ID, 0);
+    s_varint(s, j->rid);
+  }
+  if (reason) {
+    s_tag(s, LKATTRS_FIELD_REQUEST_RESPONSE_REASON, 0);
+    s_varint(s, (uint64_t)(int64_t)reason);
+  }
+  if (mlen) s_field(s, LKATTRS_FIELD_REQUEST_RESPONSE_MESSAGE, msg, mlen);
+  if (j->o->echo_request) {
+    sink z = {NULL, 0};
+    build_echo(j, &z);
+    s_tag(s, LKATTRS_FIELD_REQUEST_RESPONSE_UPDATE_METADATA, 2);
+    s_varint(s, z.n);
+    build_echo(j, s);
+  }
+}
+
+static size_t build_resp(const job *j, int reason, const char *msg, size_t mlen,
+                         unsigned char *out) {
+  sink z = {NULL, 0}, s = {out, 0};
+  build_resp_body(j, reason, msg, mlen, &z);
+  if (j->o->envelope) {
+    s_tag(&s, LKATTRS_FIELD_SIGNAL_RESPONSE_REQUEST_RESPONSE, 2);
+    s_varint(&s, z.n);
+  }
+  if (out) build_resp_body(j, reason, msg, mlen, &s);
+  else s.n += z.n;
+  return s.n;
+}
+
+/* Σ encoded entries of m with u applied (plain map: "" deletes). */
+static size_t merged_size(const lkattrs_map *m, const lkattrs__upd *u) {
+  size_t i = 0, k = 0, total = 0;
+  const uint32_t no = LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES;
+  lkattrs_entry x = {0}, y = {0};
+  while (i < m->count || k < u->n) {
+    int c;
+    if (i < m->count) lkattrs__entry(m, i, &x);
+    if (k < u->n) lkattrs__upd_get(u, k, &y);
+    c = i == m->count ? 1
+        : k == u->n   ? -1
+                      : lkattrs__keycmp(x.key, x.key_len, y.key, y.key_len);
+    if (c < 0) {
+      total = lkattrs__add(total, lkattrs__entry_field_len(no, x.key_len, x.value_len));
+      i++;
+    } else {
+      if (y.value_len)
+        total = lkattrs__add(total, lkattrs__entry_field_len(no, y.key_len, y.value_len));
+      i += c == 0;
+      k++;
+    }
+  }
+  return total;
+}
+
+/* Sizes of the outputs of a successful update; BUFFER_TOO_SMALL when a
+ * wanted output does not fit. */
+static lkattrs_status size_outputs(job *j, bool any_change) {
+  lkattrs_update_result *res = j->res;
+  j->new_version = any_change ? j->version + 1u : j->version;
+  res->info_needed = any_change ? build_info(j, NULL) : 0;
+  res->resp_needed = build_resp(j, LKATTRS_REASON_OK, NULL, 0, NULL);
+  if ((j->b->info && res->info_needed > j->b->info_cap) ||
+      (j->b->resp && res->resp_needed > j->b->resp_cap))
+    return LKATTRS_E_BUFFER_TOO_SMALL;
+  return LKATTRS_OK;
+}
+
+static lkattrs_status precommit(void *ctx, const lkattrs_map *m,
+                                const lkattrs__upd *u, const lkattrs__plan *p) {
+  job *j = ctx;
+  j->attrs_size = merged_size(m, u);
+  j->res->attrs_changed = p->changed;
+  return size_outputs(j, p->changed || j->name_changed || j->md_changed);
+}
+
+static bool is_refusal(lkattrs_status st) {
+  switch (st) {
+    case LKATTRS_E_NOT_ALLOWED:
+    case LKATTRS_E_RESERVED_NAME:
+    case LKATTRS_E_KEY_EMPTY:
+    case LKATTRS_E_KEY_TOO_LONG:
+    case LKATTRS_E_VALUE_TOO_LONG:
+    case LKATTRS_E_UTF8:
+    case LKATTRS_E_NUL:
+    case LKATTRS_E_CONTROL_CHAR:
+    case LKATTRS_E_TOO_LARGE:
+    case LKATTRS_E_TOO_MANY_ENTRIES:
+    case LKATTRS_E_NOSPACE: return true;
+    default: return false;
+  }
+}
+
+/* Answer a refusal: only the RequestResponse. */
+static lkattrs_status refuse(job *j, lkattrs_status st, const char *msg) {
+  lkattrs_update_result *res = j->res;
+  if (!msg) msg = st == LKATTRS_E_NOT_ALLOWED ? MSG_NOT_ALLOWED
+                  : st == LKATTRS_E_TOO_LARGE ? MSG_ATTRIBUTES
+                                              : lkattrs_strerror(st);
+  size_t mlen = strlen(msg);
+  res->refused = true;
+  res->respond = true;
+  res->reason = lkattrs_status_to_reason(st);
+  res->attrs_changed = 0;
+  res->info_needed = 0;
+  res->resp_needed = build_resp(j, res->reason, msg, mlen, NULL);
+  if (j->b->resp) {
+    if (res->resp_needed > j->b->resp_cap) return LKATTRS_E_BUFFER_TOO_SMALL;
+    res->resp_len = build_resp(j, res->reason, msg, mlen, j->b->resp);
+  }
+  return st;
+}
+
+lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
+                                   size_t info_len, const void *update,
+                                   size_t update_len, lkattrs_update_kind kind,
+                                   const lkattrs_update_opts *opts,
+                                   const lkattrs_update_buffers *buffers,
+                                   lkattrs_update_result *res,
+                                   lkattrs_error_detail *detail) {
+  static const lkattrs_update_opts defaults = LKATTRS_UPDATE_OPTS_INIT;
+  job j;
+  lkattrs_status st;
+  uint32_t *idx = NULL;
+  bool own_idx = false;
+  lkattrs__ok(detail);
+  if (res) memset(res, 0, sizeof *res);
+  if (!opts) opts = &defaults;
+  if (!attrs || !res || !buffers || (!info && info_len) || (!update && update_len) ||
+      update_len > 0xFFFFFFFFu || (lkattrs_map_flags(attrs) & LKATTRS_MAP_UPDATE) ||
+      (unsigned)opts->merge.origin > LKATTRS_ORIGIN_TRUSTED ||
+      (!buffers->info && buffers->info_cap) || (!buffers->resp && buffers->resp_cap) ||
+      (unsigned)kind > LKATTRS_UPDATE_PARTICIPANT_REQUEST)
+    return wire_fail(detail, LKATTRS_E_INVALID_ARGUMENT, 0);
+  memset(&j, 0, sizeof j);
+  j.u = update;
+  j.ulen = update_len;
+  j.info = info;
+  j.ilen = info_len;
+  j.o = opts;
+  j.b = buffers;
+  j.res = res;
+  if (kind == LKATTRS_UPDATE_PARTICIPANT_REQUEST) {
+    j.f_md = LKATTRS_FIELD_UPDATE_PARTICIPANT_METADATA;
+    j.f_name = LKATTRS_FIELD_UPDATE_PARTICIPANT_NAME;
+    j.f_attrs = LKATTRS_FIELD_UPDATE_PARTICIPANT_ATTRIBUTES;
+  } else {
+    j.f_md = LKATTRS_FIELD_UPDATE_METADATA_METADATA;
+    j.f_name = LKATTRS_FIELD_UPDATE_METADATA_NAME;
+    j.f_attrs = LKATTRS_FIELD_UPDATE_METADATA_ATTRIBUTES;
+    j.f_rid = LKATTRS_FIELD_UPDATE_METADATA_REQUEST_ID;
+  }
+  if (kind == LKATTRS_UPDATE_SIGNAL_REQUEST) {
+    lkattrs_wire_field fld;
+    j.prefix[0] = LKATTRS_FIELD_SIGNAL_REQUEST_UPDATE_METADATA;
+    j.plen = 1;
+    st = lkattrs_wire_find(update, update_len, j.prefix, 1, &fld, detail);
+    if (st) return st;
+  }
+
+  /* The messages: structure first (a malformed one is dropped). */
+  if ((st = scan_update(&j, NULL, detail)) != LKATTRS_OK) return st;
+  res->request_id = j.rid;
+  if ((st = scan_info(&j, detail)) != LKATTRS_OK) return st;
+  res->version = j.version;
+  res->respond = opts->merge.origin <= LKATTRS_ORIGIN_AGENT || j.rid != 0;
+
+  /* Permission, then name and metadata, as LiveKit. */
+  if (opts->merge.origin <= LKATTRS_ORIGIN_AGENT && !opts->merge.can_update_metadata) {
+    (void)lkattrs__fail(detail, LKATTRS_E_NOT_ALLOWED, NULL, 0, LKATTRS_NO_INDEX,
+                        0, false, LKATTRS__MSG("sender lacks can_update_metadata"));
+    return refuse(&j, LKATTRS_E_NOT_ALLOWED, NULL);
+  }
+  for (int part = 0; part < 2; part++) {
+    const view *v = part ? &j.md : &j.name;
+    size_t max = part ? opts->max_metadata_bytes : opts->max_name_bytes, bad = 0;
+    st = lkattrs__check_text((const char *)v->p, v->n, false, &bad);
+    if (st) {
+      (void)lkattrs__fail(detail, st, NULL, 0, LKATTRS_NO_INDEX,
+                          (size_t)(v->p - j.u) + bad, true, NULL);
+      return refuse(&j, st, NULL);
+    }
+    if (max && v->n > max) {
+      (void)lkattrs__fail(detail, LKATTRS_E_TOO_LARGE, NULL, 0, LKATTRS_NO_INDEX,
+                          v->n, true, NULL);
+      return refuse(&j, LKATTRS_E_TOO_LARGE, part ? MSG_METADATA : MSG_NAME);
+    }
+  }
+  j.name_changed = j.name.n && !same(j.name, j.cur_name);
+  j.md_changed = j.md.n && !same(j.md, j.cur_md);
+
+  /* The sort index. */
+  if (j.n && opts->scratch) {
+    if (opts->scratch_cap < j.n) {
+      (void)lkattrs__fail(detail, LKATTRS_E_NOSPACE, NULL, 0, LKATTRS_NO_INDEX,
+                          j.n, false, NULL);
+      return refuse(&j, LKATTRS_E_NOSPACE, NULL);
+    }
+    idx = opts->scratch;
+  } else if (j.n) {
+    st = lkattrs__scratch(attrs, j.n, &idx);
+    if (st == LKATTRS_E_NOSPACE) {
+      (void)lkattrs__fail(detail, st, NULL, 0, LKATTRS_NO_INDEX, j.n, false, NULL);
+      return refuse(&j, st, NULL);
+    }
+    if (st) return wire_fail(detail, st, 0);
+    own_idx = true;
+  }
+  if (j.n) (void)scan_update(&j, idx, NULL);
+
+  /* Merge; the outputs are sized (and checked) before the map changes. */
+  st = lkattrs__merge_wire(attrs, j.u, idx, j.n, &opts->merge, precommit, &j,
+                           NULL, detail);
+  if (own_idx) lkattrs__scratch_free(attrs, idx, j.n);
+  if (st) {
+    if (st == LKATTRS_E_BUFFER_TOO_SMALL)
+      (void)wire_fail(detail, st, 0);
+    return is_refusal(st) ? refuse(&j, st, NULL) : st;
+  }
+
+  /* Write. */
+  res->changed = res->attrs_changed || j.name_changed || j.md_changed;
+  res->name_changed = j.name_changed;
+  res->metadata_changed = j.md_changed;
+  res->version = j.new_version;
+  res->reason = LKATTRS_REASON_OK;
+  j.final = attrs;
+  if (res->changed && buffers->info) res->info_len = build_info(&j, buffers->info);
+  if (buffers->resp) res->resp_len = build_resp(&j, LKATTRS_REASON_OK, NULL, 0, buffers->resp);
+  return LKATTRS_OK;
+}
+
+lkattrs_status lkattrs_update_write_response(uint32_t request_id, int reason,
+                                            const char *message,
+                                            size_t message_len, bool envelope,
+                                            void *out, size_t cap,
+                                            size_t *written) {
+  job j;
+  lkattrs_update_opts o = LKATTRS_UPDATE_OPTS_INIT;
+  if (written) *written = 0;
+  if (!written || (!message && message_len) || (!out && cap) || reason < 0)
+    return LKATTRS_E_INVALID_ARGUMENT;
+  memset(&j, 0, sizeof j);
+  o.echo_request = false;
+  o.envelope = envelope;
+  j.o = &o;
+  j.rid = request_id;
+  size_t need = build_resp(&j, reason, message, message_len, NULL);
+  *written = need;
+  if (need > cap) return LKATTRS_E_BUFFER_TOO_SMALL;
+  (void)build_resp(&j, reason, message, message_len, out);
+  return LKATTRS_OK;
+}

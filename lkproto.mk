@@ -1,0 +1,72 @@
+# lkproto.mk - vendoring fragment: compile libattrs and the generated code of
+# this tree straight from a copy of it, inside your own Makefile.
+#
+#   LKPROTO_DIR := third_party/lkproto          # where the copy is (optional:
+#   include $(LKPROTO_DIR)/lkproto.mk           #  defaults to this file's folder)
+#
+#   app: app.c $(LKPROTO_LKATTRS_SRC) $(LKPROTO_PBC_SRC)
+#   	$(CC) $(CFLAGS) $(LKPROTO_LKATTRS_CFLAGS) $(LKPROTO_PBC_CFLAGS) $^ -o $@ $(LKPROTO_PBC_LIBS)
+#
+# It only defines variables, all named LKPROTO_* (no rules, unless you ask for
+# the regeneration rule below), so it never interferes with your build; an
+# include guard makes a second include harmless.  Add the sources to your own object lists
+# and compile them with your own flags.
+#
+#   LKPROTO_LKATTRS_SRC   libattrs core sources (no dependency; plain C11)
+#   LKPROTO_LKATTRS_CFLAGS   -I for <lkattrs/lkattrs.h>
+#   LKPROTO_PBC_SRC       the protobuf-c code of the schema
+#   LKPROTO_PBC_CFLAGS    -I for "livekit_*.pb-c.h"    LKPROTO_PBC_LIBS  -lprotobuf-c
+#   LKPROTO_NPB_SRC       the nanopb code of the schema (no malloc)
+#   LKPROTO_NPB_CFLAGS    -I for "livekit_*.pb.h"      LKPROTO_NPB_LIBS  -lprotobuf-nanopb
+#   LKPROTO_LKATTRS_PROTOBUFC_SRC, LKPROTO_LKATTRS_NANOPB_SRC   libattrs' adapters
+#                         (they need the PBC or NPB flags above)
+#   LKPROTO_VERSION       the release version (from lkattrs/version.h)
+#
+# Your own generated code (other generator versions, your own nanopb
+# .options): set LKPROTO_GENERATED to a folder of your build before the
+# include, and LKPROTO_REGENERATE := 1 to get a rule that writes it with
+# tools/generate.sh; the variables LKPROTO_OPTIONS_DIR, LKPROTO_NO_PIN and
+# LKPROTO_GENERATORS are passed on to it (see tools/generate.sh).  Make your
+# objects that include generated headers depend on $(LKPROTO_GENERATED_STAMP)
+# (order-only is enough).
+ifndef LKPROTO_VENDOR_MK_INCLUDED
+LKPROTO_VENDOR_MK_INCLUDED := 1
+
+LKPROTO_DIR ?= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+LKPROTO_GENERATED ?= $(LKPROTO_DIR)/generated
+
+LKPROTO_VERSION := $(shell sed -n 's/^\#define LKATTRS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \
+  $(LKPROTO_DIR)/libattrs/include/lkattrs/version.h | paste -sd.)
+
+# libattrs: every source but the adapters.
+LKPROTO_LKATTRS_SRC := $(sort $(filter-out $(wildcard $(LKPROTO_DIR)/libattrs/src/adapter_*.c),\
+  $(wildcard $(LKPROTO_DIR)/libattrs/src/*.c)))
+LKPROTO_LKATTRS_CFLAGS := -I$(LKPROTO_DIR)/libattrs/include
+LKPROTO_LKATTRS_PROTOBUFC_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/src/adapter_protobufc.c)
+LKPROTO_LKATTRS_NANOPB_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/src/adapter_nanopb.c)
+
+# The generated files, named from the schema by tools/generate.sh --list (so
+# the lists are right before a regeneration has written them).
+LKPROTO_GEN_FILES := $(shell bash $(LKPROTO_DIR)/tools/generate.sh --list)
+LKPROTO_PBC_SRC := $(addprefix $(LKPROTO_GENERATED)/protobuf-c/,$(addsuffix .pb-c.c,$(LKPROTO_GEN_FILES)))
+LKPROTO_NPB_SRC := $(addprefix $(LKPROTO_GENERATED)/nanopb/,$(addsuffix .pb.c,$(LKPROTO_GEN_FILES)))
+LKPROTO_PBC_CFLAGS := -I$(LKPROTO_GENERATED)/protobuf-c
+LKPROTO_NPB_CFLAGS := -I$(LKPROTO_GENERATED)/nanopb
+LKPROTO_PBC_LIBS := -lprotobuf-c
+LKPROTO_NPB_LIBS := -lprotobuf-nanopb
+
+ifeq ($(LKPROTO_REGENERATE),1)
+# (The rule below must not become your default goal.)
+LKPROTO_SAVED_GOAL := $(.DEFAULT_GOAL)
+LKPROTO_GENERATED_STAMP := $(LKPROTO_GENERATED)/.lkproto-generated
+$(LKPROTO_GENERATED_STAMP): $(shell find $(LKPROTO_DIR)/protobufs -name '*.proto') \
+    $(wildcard $(LKPROTO_OPTIONS_DIR)/*.options) $(LKPROTO_DIR)/tools/generate.sh
+	LKPROTO_OPTIONS_DIR="$(LKPROTO_OPTIONS_DIR)" LKPROTO_NO_PIN="$(LKPROTO_NO_PIN)" \
+	  LKPROTO_GENERATORS="$(or $(LKPROTO_GENERATORS),protobuf-c nanopb)" \
+	  bash $(LKPROTO_DIR)/tools/generate.sh $(LKPROTO_GENERATED)
+	@touch $@
+$(LKPROTO_PBC_SRC) $(LKPROTO_NPB_SRC): $(LKPROTO_GENERATED_STAMP) ;
+.DEFAULT_GOAL := $(LKPROTO_SAVED_GOAL)
+endif
+
+endif

@@ -1,0 +1,46 @@
+# libattrs on the wire (lkattrs/wire.h, lkattrs/update.h, the adapters)
+# against protobuf-c and LiveKit's JS, and the attribute-update example.
+# Included by tests/tests.mk (before interop.mk: only names defined by the
+# top-level Makefile are used in prerequisites here).
+
+WIRE_OUT := $(BUILD)/wire
+WIRE_GOLDEN := $(BUILD)/golden
+EXAMPLE_DIR := examples/attribute-update
+EXAMPLE_BIN := $(BIN)/attribute-update
+EXAMPLE_SRC := $(sort $(wildcard $(EXAMPLE_DIR)/*.c))
+EXAMPLE_LIBS := $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) \
+                $(LIBLKPROTO_NANOPB_A)
+WIRE_CFLAGS = $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include
+
+$(EXAMPLE_BIN): $(EXAMPLE_SRC) $(EXAMPLE_DIR)/example.h $(EXAMPLE_LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(WIRE_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(EXAMPLE_SRC) -o $@ $(EXAMPLE_LIBS) \
+	  $(PBC_LIBS) $(NPB_LIBS) $(SANITIZE) $(LDFLAGS)
+
+$(TESTBIN)/wire_golden: tests/interop/wire_golden.c tests/interop/golden_util.h \
+                        $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(WIRE_CFLAGS) -Itests/interop $(PBC_CFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) \
+	  $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
+
+##@ libattrs on the wire
+## check-wire-interop: the wire reader, update path and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations
+check-wire-interop: $(STAMP_SETUP) $(WIRE_GOLDEN)/vectors.txt $(TESTBIN)/wire_golden
+	@mkdir -p $(WIRE_OUT)
+	node tests/interop/wire-golden.mjs cuts $(WIRE_GOLDEN) $(WIRE_OUT)/cuts.txt
+	$(VALGRIND) $(TESTBIN)/wire_golden $(WIRE_GOLDEN)/vectors.txt $(WIRE_OUT)/cuts.txt $(WIRE_OUT)/updates.txt
+	node tests/interop/wire-golden.mjs verify $(WIRE_OUT)/updates.txt
+
+## check-example: run examples/attribute-update; LiveKit's JS decodes each of its messages, and it accepts LiveKit's own (also under valgrind)
+check-example: $(STAMP_SETUP) $(EXAMPLE_BIN)
+	@mkdir -p $(WIRE_OUT)
+	$(VALGRIND) $(EXAMPLE_BIN) --dump $(WIRE_OUT)/example-ours.txt >$(WIRE_OUT)/example.log
+	node tests/interop/wire-example.mjs $(WIRE_OUT)/example-ours.txt $(WIRE_OUT)/example-livekit.txt
+	$(VALGRIND) $(EXAMPLE_BIN) --accept $(WIRE_OUT)/example-livekit.txt | tail -1
+
+## example: build and run the attribute-update example (client on nanopb, server on protobuf-c + the wire path)
+example: $(EXAMPLE_BIN)
+	@$(EXAMPLE_BIN)
+
+CHECKS += check-wire-interop check-example
+.PHONY: check-wire-interop check-example example
