@@ -61,3 +61,15 @@ check-unit-valgrind: $(STAMP_SETUP) $(UNIT_BIN)
 
 CHECKS += check-unit-asan check-unit-valgrind
 .PHONY: check-unit-asan check-unit-valgrind
+
+# ---------------------------------------------------------------------------
+# The tool and the interop programs again, built with clang under ASan+UBSan:
+# lkproto over every message type, the generated-code golden vectors, the
+# wire module against LiveKit's JS, and the example.
+## check-sanitized: lkproto, golden vectors, wire interop and the example under clang ASan+UBSan
+check-sanitized: $(STAMP_SETUP)
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" \
+	  check-lkproto check-golden check-edge-cases check-wire-interop check-example
+
+CHECKS += check-sanitized
+.PHONY: check-sanitized

@@ -25,18 +25,21 @@ $(TESTBIN)/wire_golden: tests/interop/wire_golden.c tests/interop/golden_util.h 
 
 ##@ libattrs on the wire
 ## check-wire-interop: the wire reader, update path and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations
+# Under a sanitizer build the programs run as they are (valgrind and ASan do not mix).
+WIRE_RUN = $(if $(SANITIZE),,$(VALGRIND))
+
 check-wire-interop: $(STAMP_SETUP) $(WIRE_GOLDEN)/vectors.txt $(TESTBIN)/wire_golden
 	@mkdir -p $(WIRE_OUT)
 	node tests/interop/wire-golden.mjs cuts $(WIRE_GOLDEN) $(WIRE_OUT)/cuts.txt
-	$(VALGRIND) $(TESTBIN)/wire_golden $(WIRE_GOLDEN)/vectors.txt $(WIRE_OUT)/cuts.txt $(WIRE_OUT)/updates.txt
+	$(WIRE_RUN) $(TESTBIN)/wire_golden $(WIRE_GOLDEN)/vectors.txt $(WIRE_OUT)/cuts.txt $(WIRE_OUT)/updates.txt
 	node tests/interop/wire-golden.mjs verify $(WIRE_OUT)/updates.txt
 
 ## check-example: run examples/attribute-update; LiveKit's JS decodes each of its messages, and it accepts LiveKit's own (also under valgrind)
 check-example: $(STAMP_SETUP) $(EXAMPLE_BIN)
 	@mkdir -p $(WIRE_OUT)
-	$(VALGRIND) $(EXAMPLE_BIN) --dump $(WIRE_OUT)/example-ours.txt >$(WIRE_OUT)/example.log
+	$(WIRE_RUN) $(EXAMPLE_BIN) --dump $(WIRE_OUT)/example-ours.txt >$(WIRE_OUT)/example.log
 	node tests/interop/wire-example.mjs $(WIRE_OUT)/example-ours.txt $(WIRE_OUT)/example-livekit.txt
-	$(VALGRIND) $(EXAMPLE_BIN) --accept $(WIRE_OUT)/example-livekit.txt | tail -1
+	$(WIRE_RUN) $(EXAMPLE_BIN) --accept $(WIRE_OUT)/example-livekit.txt | tail -1
 
 ## example: build and run the attribute-update example (client on nanopb, server on protobuf-c + the wire path)
 example: $(EXAMPLE_BIN)
