@@ -44,7 +44,8 @@ if [[ $ref == --selftest ]]; then
   cat "$scratch/out.txt"; echo "check-breaking selftest: FAILED: buf did not report the broken copy"; exit 1
 fi
 
-if ! git rev-parse --git-dir >/dev/null 2>&1; then
+# A release tarball unpacked inside some other checkout is not ours to compare.
+if [[ "$(git rev-parse --show-toplevel 2>/dev/null)" != "$PWD" ]]; then
   echo "check-breaking: not a git checkout, nothing to compare with (skipped)"; exit 0
 fi
 if [[ -z $ref ]]; then
