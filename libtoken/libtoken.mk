@@ -7,12 +7,15 @@ LKTOKEN_MK_INCLUDED := 1
 
 LKTOKEN_SRC := $(sort $(wildcard libtoken/src/*.c))
 LKTOKEN_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKTOKEN_SRC))
-LKTOKEN_HDR := $(wildcard libtoken/include/lktoken/*.h libtoken/src/*.h) \
+LKTOKEN_HDR := $(wildcard libtoken/include/lktoken/*.h libtoken/src/*.h libtoken/tools/*.h) \
                $(wildcard libattrs/include/lkattrs/*.h)
 LKTOKEN_CFLAGS := -Ilibtoken/include $(LKATTRS_CFLAGS)
 LKTOKEN_LIBS := -ljansson -lcrypto
 LIBLKTOKEN_A := $(LIB)/liblktoken.a
 LKTOKEN_BIN := $(BIN)/lktoken
+# The token command line (mint, verify), shared by lktoken and `lkproto
+# token`: libtoken/tools/token-cli.c, not installed.
+LKTOKEN_CLI_OBJ := $(OBJ)/libtoken/tools/token-cli.o
 LKTOKEN_TEST := $(TESTBIN)/test_token
 LKTOKEN_TEST_CFLAGS := $(STRICT_CFLAGS) $(LKTOKEN_CFLAGS) -Itests/unit -Ilibtoken/src \
   -DLKTOKEN_MAKEFILE_VERSION=\"$(VERSION)\"
@@ -26,10 +29,19 @@ $(LIBLKTOKEN_A): $(LKTOKEN_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_HDR)
+$(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_HDR)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) $< -o $@ \
-	  $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) $(SANITIZE) $(LDFLAGS)
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Ilibtoken/tools $< -o $@ \
+	  $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) $(SANITIZE) $(LDFLAGS)
+
+# `lkproto token mint|verify` (tools/lkproto/lkproto.mk, read before this
+# file: its link line uses these deferred variables; the prerequisites are
+# added here, where the names are defined).
+LKPROTO_TOKEN_OBJ = $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)
+LKPROTO_TOKEN_LIBS = -lcrypto
+$(LKPROTO): $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)
+# tests/lkproto/token.sh compares `lkproto token` with lktoken.
+check-lkproto: $(LKTOKEN_BIN)
 
 $(LKTOKEN_TEST): libtoken/tests/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_HDR) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

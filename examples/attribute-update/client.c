@@ -86,7 +86,7 @@ static void on_participant(void *ctx, const livekit_ParticipantInfo *pi,
 bool client_receive(const msg_t *in, uint32_t *rid, int *reason,
                     uint32_t *version, char *changed, size_t changed_cap) {
   update_ctx u = {version, changed, changed_cap, true};
-  lkattrs_npb_participants p = {&info, {0}, on_participant, &u, 0};
+  lkattrs_npb_participants p = {&info, {0}, on_participant, &u, 0, NULL};
   lkattrs_npb_reader_init(&p.attrs, fresh, scratch, sizeof scratch);
   lkattrs_npb_signal_response_setup(&resp, &p);
   pb_istream_t s = pb_istream_from_buffer(in->b, in->n);

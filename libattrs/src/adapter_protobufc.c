@@ -85,11 +85,16 @@ lkattrs_status lkattrs_pbc_read_entries(lkattrs_map *map, void *const *entries,
   return st;
 }
 
-/* Block layout: a header with the size, the pointer array, the entries. */
+/* Block layout: a header with the size, the pointer array, the entries,
+ * each part at a multiple of ALIGN: the alignment of pointers and size_t,
+ * which is all an entry message (pointers and an unsigned) needs and all
+ * that an lkattrs_allocator promises (lkattrs/map.h); not max_align_t. */
 typedef union {
   size_t size;
-  max_align_t align;
+  void *p;
 } header_t;
+#define ALIGN (alignof(entry_t) > alignof(header_t) ? alignof(entry_t) : alignof(header_t))
+#define ROUND(n) (((n) + ALIGN - 1) / ALIGN * ALIGN)
 
 static bool pick(const lkattrs_map *map, const lkattrs_allocator *alc,
                  lkattrs_allocator *a) {
@@ -114,18 +119,16 @@ lkattrs_status lkattrs_pbc_make_entries(const lkattrs_map *map,
     return LKATTRS_E_INVALID_ARGUMENT;
   size_t count = lkattrs_map_count(map);
   if (!count) return LKATTRS_OK;
-  size_t esz = (desc->sizeof_message + alignof(max_align_t) - 1) /
-               alignof(max_align_t) * alignof(max_align_t);
-  size_t ptrs = (count * sizeof(void *) + alignof(max_align_t) - 1) /
-                alignof(max_align_t) * alignof(max_align_t);
-  size_t size = sizeof(header_t) + ptrs + count * esz;
+  size_t esz = ROUND(desc->sizeof_message);
+  size_t ptrs = ROUND(count * sizeof(void *));
+  size_t size = ROUND(sizeof(header_t)) + ptrs + count * esz;
   unsigned char *blk = a.alloc ? a.alloc(a.ctx, size) : malloc(size);
   if (!blk) return LKATTRS_E_NOMEM;
   ((header_t *)(void *)blk)->size = size;
-  void **arr = (void **)(void *)(blk + sizeof(header_t));
+  void **arr = (void **)(void *)(blk + ROUND(sizeof(header_t)));
   for (size_t i = 0; i < count; i++) {
     lkattrs_entry e;
-    entry_t *m = (entry_t *)(void *)(blk + sizeof(header_t) + ptrs + i * esz);
+    entry_t *m = (entry_t *)(void *)(blk + ROUND(sizeof(header_t)) + ptrs + i * esz);
     if (lkattrs_map_at(map, i, &e) != LKATTRS_OK) e.key = e.value = empty;
     protobuf_c_message_init(desc, m);
     /* The map's strings are NUL-terminated and stay put until it changes;
@@ -145,7 +148,7 @@ void lkattrs_pbc_free_entries(const lkattrs_map *map,
   lkattrs_allocator a;
   (void)n;
   if (!entries || !pick(map, alc, &a)) return;
-  unsigned char *blk = (unsigned char *)entries - sizeof(header_t);
+  unsigned char *blk = (unsigned char *)entries - ROUND(sizeof(header_t));
   if (a.free)
     a.free(a.ctx, blk, ((header_t *)(void *)blk)->size);
   else

@@ -23,8 +23,34 @@ $(TESTBIN)/wire_golden: tests/interop/wire_golden.c tests/interop/golden_util.h 
 	$(CC) $(WIRE_CFLAGS) -Itests/interop $(PBC_CFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) \
 	  $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
 
+# The adapters' own unit tests (cmocka; the counting allocator and helpers
+# of tests/unit).
+ADAPTER_TESTS := $(TESTBIN)/test_adapter_protobufc $(TESTBIN)/test_adapter_nanopb
+
+$(TESTBIN)/test_adapter_protobufc: tests/interop/test_adapter_protobufc.c $(wildcard tests/unit/*.h) \
+                                   $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(WIRE_CFLAGS) -Itests/unit $(PBC_CFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) \
+	  $(LIBLKPROTO_A) $(PBC_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
+
+$(TESTBIN)/test_adapter_nanopb: tests/interop/test_adapter_nanopb.c $(wildcard tests/unit/*.h) \
+                                $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) $(LIBLKPROTO_NANOPB_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(WIRE_CFLAGS) -Itests/unit $(NPB_CFLAGS) $< -o $@ $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) \
+	  $(LIBLKPROTO_NANOPB_A) $(NPB_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
+
 ##@ libattrs on the wire
-## check-wire-interop: the wire reader, update path and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations
+## check-adapters: unit tests of the protobuf-c and nanopb adapters (every attribute-carrying message, round trips, refusals, allocation failures, full maps, routing), plain, under valgrind and under clang ASan+UBSan
+check-adapters: $(STAMP_SETUP) $(ADAPTER_TESTS)
+	@set -e; for t in $(ADAPTER_TESTS); do echo "== $$t"; $$t; done
+	@set -e; for t in $(ADAPTER_TESTS); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-adapters-plain
+
+check-adapters-plain: $(ADAPTER_TESTS)
+	@set -e; for t in $(ADAPTER_TESTS); do echo "== $$t"; $$t; done
+
+
+## check-wire-interop: the wire reader, update path and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations, then tampered vectors, cuts and outputs must be reported
 # Under a sanitizer build the programs run as they are (valgrind and ASan do not mix).
 WIRE_RUN = $(if $(SANITIZE),,$(VALGRIND))
 
@@ -33,6 +59,7 @@ check-wire-interop: $(STAMP_SETUP) $(WIRE_GOLDEN)/vectors.txt $(TESTBIN)/wire_go
 	node tests/interop/wire-golden.mjs cuts $(WIRE_GOLDEN) $(WIRE_OUT)/cuts.txt
 	$(WIRE_RUN) $(TESTBIN)/wire_golden $(WIRE_GOLDEN)/vectors.txt $(WIRE_OUT)/cuts.txt $(WIRE_OUT)/updates.txt
 	node tests/interop/wire-golden.mjs verify $(WIRE_OUT)/updates.txt
+	bash tests/interop/wire-selftest.sh $(TESTBIN)/wire_golden $(WIRE_GOLDEN) $(WIRE_OUT) $(WIRE_OUT)/selftest
 
 ## check-example: run examples/attribute-update; LiveKit's JS decodes each of its messages, and it accepts LiveKit's own (also under valgrind)
 check-example: $(STAMP_SETUP) $(EXAMPLE_BIN)
@@ -45,5 +72,5 @@ check-example: $(STAMP_SETUP) $(EXAMPLE_BIN)
 example: $(EXAMPLE_BIN)
 	@$(EXAMPLE_BIN)
 
-CHECKS += check-wire-interop check-example
-.PHONY: check-wire-interop check-example example
+CHECKS += check-wire-interop check-example check-adapters
+.PHONY: check-wire-interop check-example example check-adapters check-adapters-plain

@@ -6,8 +6,9 @@ LKPROTO_MK_INCLUDED := 1
 LKPROTO := $(BIN)/lkproto
 LKPROTO_SRC := $(sort $(wildcard tools/lkproto/*.c))
 LKPROTO_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKPROTO_SRC)) $(OBJ)/gen/lkproto/types.o
-LKPROTO_HDR := $(wildcard tools/lkproto/*.h)
-LKPROTO_CFLAGS := $(PBC_CFLAGS) -Itools/lkproto -Ilibattrs/include -DLKPROTO_VERSION=\"$(VERSION)\"
+LKPROTO_HDR := $(wildcard tools/lkproto/*.h) libtoken/tools/token-cli.h
+LKPROTO_CFLAGS := $(PBC_CFLAGS) -Itools/lkproto -Ilibattrs/include -Ilibtoken/tools \
+                  -DLKPROTO_VERSION=\"$(VERSION)\"
 LKPROTO_LIBS := $(PBC_LIBS) -ljansson -lm
 PBC_HEADERS := $(sort $(shell find generated/protobuf-c -name '*.pb-c.h' 2>/dev/null))
 
@@ -27,20 +28,22 @@ $(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c $(LKPROTO_HDR) $(wildcard libattrs/i
 
 $(LKPROTO): $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A) $(LKPROTO_LIBS)
+	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $(LKPROTO_OBJ) $(LKPROTO_TOKEN_OBJ) $(LIBLKPROTO_A) \
+	  $(LIBLKATTRS_A) $(LKPROTO_LIBS) $(LKPROTO_TOKEN_LIBS)
 
 ##@ lkproto
-## lkproto: build the command-line tool build/bin/lkproto (decode, encode, list, attrs)
+## lkproto: build the command-line tool build/bin/lkproto (decode, encode, list, attrs, token)
 lkproto: $(STAMP_SETUP) $(LKPROTO)
 all: $(LKPROTO)
 
-## check-lkproto: lkproto against LiveKit's package: golden vectors of every type, wire edge cases, truncations, mutations, command line, attrs rules and diff vs livekit-client's rule
+## check-lkproto: lkproto against LiveKit's package: golden vectors of every type, wire edge cases, truncations, mutations, command line, attrs rules and diff vs livekit-client's rule, token mint/verify
 check-lkproto: $(STAMP_SETUP) $(LKPROTO)
 	bash tests/lkproto/cli.sh $(LKPROTO)
 	node tests/lkproto/golden.mjs $(LKPROTO)
 	node tests/lkproto/wire.mjs $(LKPROTO)
 	node tests/lkproto/json.mjs $(LKPROTO)
 	bash tests/lkproto/attrs.sh $(LKPROTO)
+	bash tests/lkproto/token.sh $(LKPROTO) $(LKTOKEN_BIN)
 	node tests/lkproto/attrs-diff.mjs $(LKPROTO)
 
 CHECKS += check-lkproto

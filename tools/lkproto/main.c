@@ -9,6 +9,8 @@
 
 #include <jansson.h>
 
+#include "token-cli.h"
+
 #ifndef LKPROTO_VERSION
 #define LKPROTO_VERSION "unknown"
 #endif
@@ -27,6 +29,10 @@ static const char usage_main[] =
     "  attrs merge|diff|check|names\n"
     "                           participant attributes: merge an update, diff two\n"
     "                           maps, check a map, list reserved names (JSON)\n"
+    "  token mint|verify        LiveKit access tokens (HS256 JWT): mint one from\n"
+    "                           claims JSON, verify one and print its claims;\n"
+    "                           the secret from --secret-file F or\n"
+    "                           LIVEKIT_API_SECRET, never an argument\n"
     "  help [COMMAND]           this text, or the help of COMMAND\n"
     "\n"
     "options:\n"
@@ -36,7 +42,7 @@ static const char usage_main[] =
     "MESSAGE is a full name (livekit.ParticipantInfo), a name without the package\n"
     "(ParticipantInfo) or a nested name (ParticipantInfo.Kind is an enum, so not a\n"
     "message).  Exit status: 0 ok, 1 invalid input (or a refused attribute\n"
-    "update), 2 usage error.\n"
+    "update, or a refused token), 2 usage error.\n"
     "See lkproto(1).\n";
 
 static const char usage_decode[] =
@@ -86,6 +92,10 @@ static int print_help(const char *cmd) {
   else if (strcmp(cmd, "encode") == 0) fputs(usage_encode, stdout);
   else if (strcmp(cmd, "list") == 0) fputs(usage_list, stdout);
   else if (strcmp(cmd, "attrs") == 0) return lk_attrs_help(NULL);
+  else if (strcmp(cmd, "token") == 0) {
+    char *help[] = {(char *)"--help", NULL};
+    return lktoken_cli_run("lkproto token", 1, help);
+  }
   else return usage_error("unknown command '%s'", cmd, "");
   return EXIT_OK;
 }
@@ -242,10 +252,13 @@ int main(int argc, char **argv) {
     return finish(print_help(argc == 3 ? argv[2] : NULL));
   }
   if (cmd[0] == '-') return usage_error("unknown option '%s'", cmd, "");
-  if (strcmp(cmd, "decode") && strcmp(cmd, "encode") && strcmp(cmd, "list") && strcmp(cmd, "attrs"))
+  if (strcmp(cmd, "decode") && strcmp(cmd, "encode") && strcmp(cmd, "list") && strcmp(cmd, "attrs") &&
+      strcmp(cmd, "token"))
     return usage_error("unknown command '%s'", cmd, "");
 
   if (strcmp(cmd, "attrs") == 0) return finish(lk_attrs_main(argc - 2, argv + 2));
+  /* The same command line as the lktoken tool (libtoken/tools/token-cli.c). */
+  if (strcmp(cmd, "token") == 0) return finish(lktoken_cli_run("lkproto token", argc - 2, argv + 2));
 
   char help_cmd[16];
   snprintf(help_cmd, sizeof help_cmd, "%s ", cmd);

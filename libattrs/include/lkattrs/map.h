@@ -53,8 +53,9 @@ typedef struct lkattrs_entry {
 /*
  * Allocator, one per map (in the style of yyjson_alc).  ctx is passed back
  * unchanged.  realloc and free receive the size of the block.  realloc must
- * leave the old block untouched when it fails.  A NULL allocator pointer
- * means libc malloc/realloc/free.
+ * leave the old block untouched when it fails.  Blocks must be aligned at
+ * least for pointers and size_t (malloc's alignment is more than enough).
+ * A NULL allocator pointer means libc malloc/realloc/free.
  */
 typedef struct lkattrs_allocator {
   void *(*alloc)(void *ctx, size_t size);

@@ -54,8 +54,10 @@ lkattrs_pbc_entries_view(void *const *entries, size_t n, lkattrs_entry *out);
  * lkattrs_pbc_read_entries - replace map's contents (a plain map) with the
  * entries: the last of a key wins, "" values are left out.  Keys and values
  * pass the key and value rules (no length limits).  Atomic: on error map is
- * unchanged; detail names the entry.  Errors: INVALID_ARGUMENT, KEY_EMPTY,
- * UTF8, NUL, CONTROL_CHAR, NOMEM, NOSPACE.
+ * unchanged; detail names the entry.  A fixed map needs max_entries >= n
+ * (the raw entries, duplicates included: they are sorted in its scratch
+ * table), else NOSPACE.  Errors: INVALID_ARGUMENT, KEY_EMPTY, UTF8, NUL,
+ * CONTROL_CHAR, NOMEM, NOSPACE.
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
 lkattrs_pbc_read_entries(lkattrs_map *map, void *const *entries, size_t n,
