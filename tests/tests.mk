@@ -42,12 +42,14 @@ check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
 -include tests/interop/wire.mk
 -include tests/interop/interop.mk
 -include tests/schema/schema.mk
+-include tests/fuzz/fuzz.mk
+-include tests/hostile/hostile.mk
 
 .PHONY: check-schema
 
 # ---------------------------------------------------------------------------
-# The unit tests again, built with clang under ASan+UBSan (no recovery), and
-# the gcc build under valgrind.
+# The unit tests again, built under ASan+UBSan (no recovery) with clang and
+# with gcc, and the plain gcc build under valgrind.
 SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all
 
@@ -59,8 +61,12 @@ check-unit-asan: $(STAMP_SETUP)
 check-unit-valgrind: $(STAMP_SETUP) $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
 
-CHECKS += check-unit-asan check-unit-valgrind
-.PHONY: check-unit-asan check-unit-valgrind
+## check-unit-asan-gcc: the unit tests built with gcc under ASan+UBSan (the other compiler's instrumentation)
+check-unit-asan-gcc: $(STAMP_SETUP)
+	@$(MAKE) --no-print-directory CC=gcc BUILD=$(BUILD)/asan-gcc SANITIZE="$(SANITIZE_FLAGS)" check-unit
+
+CHECKS += check-unit-asan check-unit-asan-gcc check-unit-valgrind
+.PHONY: check-unit-asan check-unit-asan-gcc check-unit-valgrind
 
 # ---------------------------------------------------------------------------
 # The tool and the interop programs again, built with clang under ASan+UBSan:
@@ -73,3 +79,6 @@ check-sanitized: $(STAMP_SETUP)
 
 CHECKS += check-sanitized
 .PHONY: check-sanitized
+
+# Benchmarks (make bench, bench-callgrind) and their smoke test.
+-include tests/bench/bench.mk

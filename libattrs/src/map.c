@@ -36,6 +36,9 @@ void lkattrs__entry(const lkattrs_map *m, size_t i, lkattrs_entry *e) {
 }
 
 int lkattrs__keycmp(const char *a, size_t alen, const char *b, size_t blen) {
+  /* Most keys compared in a search differ in the first byte. */
+  if (alen && blen && a[0] != b[0])
+    return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
   int c = memcmp(a, b, alen < blen ? alen : blen);
   if (c) return c;
   return alen < blen ? -1 : alen > blen;
@@ -85,20 +88,30 @@ void lkattrs__kill(lkattrs_map *m, uint32_t off) {
 
 size_t lkattrs__rec_bytes(const lkattrs_map *m) { return m->used - m->dead; }
 
-/* Slide the live records down over the dead ones.  Every entry must point
- * to a live record: each live record finds its entry by key. */
+/* Slide the live records down over the dead ones, in O(n) without
+ * comparing keys: first each live record's header takes the index of its
+ * entry (the key length parks in the entry table), then one pass over the
+ * arena moves the records, restores the headers and sets the offsets.
+ * Every entry must point to a live record. */
 static void compact(lkattrs_map *m) {
   size_t r = 0, w = 0;
+  for (size_t i = 0; i < m->count; i++) {
+    uint32_t h[2];
+    hdr(m, m->ent[i], h);
+    memcpy(m->arena + m->ent[i], &(uint32_t){(uint32_t)i}, sizeof(uint32_t));
+    m->ent[i] = h[0]; /* the key length (live: no dead bit) */
+  }
   while (r < m->used) {
     uint32_t h[2];
     hdr(m, (uint32_t)r, h);
-    size_t klen = h[0] & ~LKATTRS__DEAD, n = LKATTRS__REC(klen, h[1]);
-    if (!(h[0] & LKATTRS__DEAD)) {
-      size_t pos;
-      (void)lkattrs__find(m, (const char *)m->arena + r + LKATTRS__HDR, klen, 0,
-                          m->count, &pos);
+    bool dead = (h[0] & LKATTRS__DEAD) != 0;
+    size_t i = h[0], klen = dead ? h[0] & ~LKATTRS__DEAD : m->ent[i];
+    size_t n = LKATTRS__REC(klen, h[1]);
+    if (!dead) {
+      h[0] = (uint32_t)klen;
+      memcpy(m->arena + r, h, LKATTRS__HDR);
       if (w != r) memmove(m->arena + w, m->arena + r, n);
-      m->ent[pos] = (uint32_t)w;
+      m->ent[i] = (uint32_t)w;
       w += n;
     }
     r += n;
@@ -295,7 +308,13 @@ void lkattrs__apply(lkattrs_map *m, const lkattrs__upd *u,
   move_ent(m, w, r, m->count - r);
   m->count = w + (m->count - r);
 
-  /* Backward: insert what is missing, merging from the end. */
+  /* Backward: insert what is missing, merging from the end (nothing is
+   * missing when the count is already the planned one). */
+  if (inplace && m->count == p->count) {
+    m->count = p->count;
+    m->live = p->live;
+    return;
+  }
   lkattrs__make_room(m, inplace ? 0 : p->new_rec);
   r = m->count;
   w = p->count;

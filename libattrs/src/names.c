@@ -82,7 +82,9 @@ bool lkattrs_name_lookup(const char *key, size_t key_len,
   if (key && key_len > 2 && (key[0] == 'i' || key[0] == 'l' || key[0] == 's')) {
     for (size_t i = 0; i < NAME_COUNT; i++) {
       const name_row *r = &names[i];
-      if (key_len < r->len || memcmp(key, NAME(r), r->len) != 0) continue;
+      if (key_len < r->len || NAME(r)[0] != key[0] || NAME(r)[1] != key[1] ||
+          memcmp(key, NAME(r), r->len) != 0)
+        continue;
       if (!(r->meta & PFX)) {
         if (key_len == r->len) {
           best = r;

@@ -28,7 +28,7 @@ typedef struct {
 
 static void s_bytes(sink *s, const void *d, size_t len) {
   if (s->p && len) memcpy(s->p + s->n, d, len);
-  s->n += len;
+  s->n = lkattrs__add(s->n, len); /* saturates: a count never wraps */
 }
 static void s_varint(sink *s, uint64_t v) {
   unsigned char t[10];
@@ -42,13 +42,6 @@ static void s_field(sink *s, uint32_t no, const void *d, size_t len) {
   s_varint(s, len);
   s_bytes(s, d, len);
 }
-static void s_entry(sink *s, uint32_t no, const lkattrs_entry *e) {
-  s_tag(s, no, 2);
-  s_varint(s, lkattrs__entry_len(e->key_len, e->value_len));
-  s_field(s, 1, e->key, e->key_len);
-  s_field(s, 2, e->value, e->value_len);
-}
-
 /* ---- the job ---- */
 
 typedef struct {
@@ -56,6 +49,17 @@ typedef struct {
   size_t n;
   bool has;
 } view;
+
+/* The stored ParticipantInfo as runs of fields (filled by scan_info), so
+ * that it is walked once: a run is either fields that are copied as they
+ * are, all in the same interval between the field numbers that may be
+ * replaced (5, 9, 10, 15), or consecutive occurrences of one of those. */
+#define MAX_RUNS 24
+typedef struct {
+  size_t start, end;
+  uint32_t no;   /* field number of its first field */
+  unsigned kind; /* 0: copied; else the replaceable field number */
+} run;
 
 typedef struct {
   /* the update */
@@ -72,6 +76,11 @@ typedef struct {
   size_t ilen;
   view cur_md, cur_name;
   uint32_t version, new_version;
+  run runs[MAX_RUNS];
+  size_t nruns;
+  bool runs_full; /* too many runs: walk the message again instead */
+  size_t echo_n;  /* bytes of the echoed request */
+  size_t body_n;  /* bytes of the new ParticipantInfo (without envelope) */
   /* decisions */
   bool name_changed, md_changed;
   size_t attrs_size; /* encoded new attributes field */
@@ -91,7 +100,7 @@ static lkattrs_status wire_fail(lkattrs_error_detail *d, lkattrs_status st,
 }
 
 /* Walk the update: its fields, its entries (checked), request_id. */
-static lkattrs_status scan_update(job *j, uint32_t *idx,
+static lkattrs_status scan_update(job *j, uint32_t *idx, size_t cap, bool check,
                                   lkattrs_error_detail *d) {
   lkattrs_wire_reader r;
   lkattrs__wf f;
@@ -103,11 +112,11 @@ static lkattrs_status scan_update(job *j, uint32_t *idx,
       lkattrs_entry e;
       lkattrs_error_detail ed;
       if (f.wt != 2) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
-      if (!idx && lkattrs_wire_parse_entry(j->u + f.data, (size_t)f.v,
-                                           LKATTRS_WIRE_RAW, &e, &ed))
+      if (check && lkattrs_wire_parse_entry(j->u + f.data, (size_t)f.v,
+                                            LKATTRS_WIRE_RAW, &e, &ed))
         return lkattrs__fail(d, LKATTRS_E_WIRE_MALFORMED, NULL, 0, n,
                              f.data + ed.offset, false, NULL);
-      if (idx) idx[n] = (uint32_t)f.start;
+      if (idx && n < cap) idx[n] = (uint32_t)f.start;
       n++;
     } else if (f.no == j->f_md || f.no == j->f_name) {
       view *v = f.no == j->f_md ? &j->md : &j->name;
@@ -125,7 +134,44 @@ static lkattrs_status scan_update(job *j, uint32_t *idx,
   return LKATTRS_OK;
 }
 
-/* Walk the stored ParticipantInfo: name, metadata, version. */
+/* Interval of a copied field between the replaceable numbers 5, 9, 10, 15:
+ * the new fields are inserted at the same places for all of its fields. */
+static unsigned interval(uint32_t no) {
+  return (unsigned)(no > LKATTRS_FIELD_PARTICIPANT_INFO_METADATA) +
+         (unsigned)(no > LKATTRS_FIELD_PARTICIPANT_INFO_NAME) +
+         (unsigned)(no > LKATTRS_FIELD_PARTICIPANT_INFO_VERSION) +
+         (unsigned)(no > LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES);
+}
+
+static void add_run(job *j, const lkattrs__wf *f) {
+  unsigned kind = 0;
+  switch (f->no) {
+    case LKATTRS_FIELD_PARTICIPANT_INFO_METADATA:
+    case LKATTRS_FIELD_PARTICIPANT_INFO_NAME:
+    case LKATTRS_FIELD_PARTICIPANT_INFO_VERSION:
+    case LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES: kind = f->no; break;
+    default: break;
+  }
+  if (j->nruns) {
+    run *last = &j->runs[j->nruns - 1];
+    if (last->end == f->start && last->kind == kind &&
+        (kind || interval(last->no) == interval(f->no))) {
+      last->end = f->end;
+      return;
+    }
+  }
+  if (j->nruns == MAX_RUNS) {
+    j->runs_full = true;
+    return;
+  }
+  j->runs[j->nruns].start = f->start;
+  j->runs[j->nruns].end = f->end;
+  j->runs[j->nruns].no = f->no;
+  j->runs[j->nruns].kind = kind;
+  j->nruns++;
+}
+
+/* Walk the stored ParticipantInfo: name, metadata, version, and the runs. */
 static lkattrs_status scan_info(job *j, lkattrs_error_detail *d) {
   lkattrs_wire_reader r;
   lkattrs__wf f;
@@ -134,6 +180,18 @@ static lkattrs_status scan_info(job *j, lkattrs_error_detail *d) {
   uint32_t unused = 1;
   lkattrs__walk_init(&r, j->info, j->ilen, &unused, 1);
   while ((st = lkattrs__walk_next(&r, 0, &f, &bad)) == LKATTRS_OK) {
+    if (f.no == LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES && f.wt == 2) {
+      /* The entries that follow: one-byte tag and length, skipped here
+       * with the same checks as the general walk. */
+      const unsigned char *b = j->info;
+      size_t p = r.pos, end = j->ilen;
+      while (end - p >= 2 && b[p] == (LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES << 3 | 2) &&
+             b[p + 1] < 0x80 && b[p + 1] <= end - p - 2)
+        p += 2u + b[p + 1];
+      r.pos = p;
+      f.end = p;
+    }
+    add_run(j, &f);
     switch (f.no) {
       case LKATTRS_FIELD_PARTICIPANT_INFO_NAME:
       case LKATTRS_FIELD_PARTICIPANT_INFO_METADATA:
@@ -170,14 +228,16 @@ static void put_new(const job *j, sink *s, uint32_t no) {
       }
       break;
     default:
-      if (!j->final) {
+      if (!s->p || !j->final) {
         s->n += j->attrs_size; /* sizing: computed by the merge walk */
       } else {
+        unsigned char *q = s->p + s->n, *q0 = q;
         for (size_t i = 0; i < j->final->count; i++) {
           lkattrs_entry e;
           lkattrs__entry(j->final, i, &e);
-          s_entry(s, no, &e);
+          q = lkattrs__put_entry(q, no, &e);
         }
+        s->n += (size_t)(q - q0);
       }
   }
 }
@@ -200,6 +260,16 @@ static void build_info_body(const job *j, sink *s) {
   if (j->name_changed) pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_NAME;
   pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_VERSION;
   pend[np++] = LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES;
+  if (!j->runs_full) {
+    for (size_t i = 0; i < j->nruns; i++) {
+      const run *g = &j->runs[i];
+      if (g->kind && dropped(j, g->kind)) continue;
+      while (k < np && pend[k] < g->no) put_new(j, s, pend[k++]);
+      s_bytes(s, j->info + g->start, g->end - g->start);
+    }
+    while (k < np) put_new(j, s, pend[k++]);
+    return;
+  }
   lkattrs__walk_init(&r, j->info, j->ilen, &unused, 1);
   while (lkattrs__walk_next(&r, 0, &f, &bad) == LKATTRS_OK) {
     if (dropped(j, f.no)) continue;
@@ -209,18 +279,19 @@ static void build_info_body(const job *j, sink *s) {
   while (k < np) put_new(j, s, pend[k++]);
 }
 
+/* The new ParticipantInfo, whose body is j->body_n bytes (sized first). */
 static size_t build_info(const job *j, unsigned char *out) {
-  sink z = {NULL, 0}, s = {out, 0};
-  build_info_body(j, &z);
+  sink s = {out, 0};
+  size_t body = j->body_n;
   if (j->o->envelope) {
-    size_t inner = lkattrs_wire_header_size(LKATTRS_FIELD_PARTICIPANT_UPDATE_PARTICIPANTS, z.n) + z.n;
+    size_t inner = lkattrs_wire_header_size(LKATTRS_FIELD_PARTICIPANT_UPDATE_PARTICIPANTS, body) + body;
     s_tag(&s, LKATTRS_FIELD_SIGNAL_RESPONSE_UPDATE, 2);
     s_varint(&s, inner);
     s_tag(&s, LKATTRS_FIELD_PARTICIPANT_UPDATE_PARTICIPANTS, 2);
-    s_varint(&s, z.n);
+    s_varint(&s, body);
   }
   if (out) build_info_body(j, &s);
-  else s.n += z.n;
+  else s.n += body;
   return s.n;
 }
 
@@ -254,11 +325,10 @@ static void build_resp_body(const job *j, int reason, const char *msg,
   }
   if (mlen) s_field(s, LKATTRS_FIELD_REQUEST_RESPONSE_MESSAGE, msg, mlen);
   if (j->o->echo_request) {
-    sink z = {NULL, 0};
-    build_echo(j, &z);
     s_tag(s, LKATTRS_FIELD_REQUEST_RESPONSE_UPDATE_METADATA, 2);
-    s_varint(s, z.n);
-    build_echo(j, s);
+    s_varint(s, j->echo_n);
+    if (s->p) build_echo(j, s);
+    else s->n += j->echo_n;
   }
 }
 
@@ -277,25 +347,27 @@ static size_t build_resp(const job *j, int reason, const char *msg, size_t mlen,
 
 /* Σ encoded entries of m with u applied (plain map: "" deletes). */
 static size_t merged_size(const lkattrs_map *m, const lkattrs__upd *u) {
-  size_t i = 0, k = 0, total = 0;
   const uint32_t no = LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES;
-  lkattrs_entry x = {0}, y = {0};
-  while (i < m->count || k < u->n) {
-    int c;
-    if (i < m->count) lkattrs__entry(m, i, &x);
-    if (k < u->n) lkattrs__upd_get(u, k, &y);
-    c = i == m->count ? 1
-        : k == u->n   ? -1
-                      : lkattrs__keycmp(x.key, x.key_len, y.key, y.key_len);
-    if (c < 0) {
-      total = lkattrs__add(total, lkattrs__entry_field_len(no, x.key_len, x.value_len));
-      i++;
+  size_t total = 0, lo = 0, pos;
+  lkattrs_entry x, y;
+  /* The map as it is (lengths only, no key compared)... */
+  for (size_t i = 0; i < m->count; i++) {
+    lkattrs__entry(m, i, &x);
+    total = lkattrs__add(total, lkattrs__entry_field_len(no, x.key_len, x.value_len));
+  }
+  /* ...then each updated key (sorted, no duplicates): out with the old
+   * entry, in with the new one. */
+  for (size_t k = 0; k < u->n; k++) {
+    lkattrs__upd_get(u, k, &y);
+    if (lkattrs__find(m, y.key, y.key_len, lo, m->count, &pos)) {
+      lkattrs__entry(m, pos, &x);
+      total -= lkattrs__entry_field_len(no, x.key_len, x.value_len);
+      lo = pos + 1;
     } else {
-      if (y.value_len)
-        total = lkattrs__add(total, lkattrs__entry_field_len(no, y.key_len, y.value_len));
-      i += c == 0;
-      k++;
+      lo = pos;
     }
+    if (y.value_len)
+      total = lkattrs__add(total, lkattrs__entry_field_len(no, y.key_len, y.value_len));
   }
   return total;
 }
@@ -305,6 +377,11 @@ static size_t merged_size(const lkattrs_map *m, const lkattrs__upd *u) {
 static lkattrs_status size_outputs(job *j, bool any_change) {
   lkattrs_update_result *res = j->res;
   j->new_version = any_change ? j->version + 1u : j->version;
+  if (any_change) {
+    sink z = {NULL, 0};
+    build_info_body(j, &z);
+    j->body_n = z.n;
+  }
   res->info_needed = any_change ? build_info(j, NULL) : 0;
   res->resp_needed = build_resp(j, LKATTRS_REASON_OK, NULL, 0, NULL);
   if ((j->b->info && res->info_needed > j->b->info_cap) ||
@@ -406,7 +483,14 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
   }
 
   /* The messages: structure first (a malformed one is dropped). */
-  if ((st = scan_update(&j, NULL, detail)) != LKATTRS_OK) return st;
+  if ((st = scan_update(&j, opts->scratch, opts->scratch ? opts->scratch_cap : 0, true,
+                        detail)) != LKATTRS_OK)
+    return st;
+  if (opts->echo_request) {
+    sink z = {NULL, 0};
+    build_echo(&j, &z);
+    j.echo_n = z.n;
+  }
   res->request_id = j.rid;
   if ((st = scan_info(&j, detail)) != LKATTRS_OK) return st;
   res->version = j.version;
@@ -443,7 +527,7 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
                           j.n, false, NULL);
       return refuse(&j, LKATTRS_E_NOSPACE, NULL);
     }
-    idx = opts->scratch;
+    idx = opts->scratch; /* filled by the scan above */
   } else if (j.n) {
     st = lkattrs__scratch(attrs, j.n, &idx);
     if (st == LKATTRS_E_NOSPACE) {
@@ -453,7 +537,7 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
     if (st) return wire_fail(detail, st, 0);
     own_idx = true;
   }
-  if (j.n) (void)scan_update(&j, idx, NULL);
+  if (own_idx) (void)scan_update(&j, idx, j.n, false, NULL);
 
   /* Merge; the outputs are sized (and checked) before the map changes. */
   st = lkattrs__merge_wire(attrs, j.u, idx, j.n, &opts->merge, precommit, &j,

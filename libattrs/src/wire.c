@@ -9,6 +9,16 @@
 #include "internal.h"
 #include "wire_internal.h"
 
+/* Fast paths for the common encodings (same results); -Os builds leave
+ * them out for smaller code. */
+#ifndef LKATTRS_FAST
+#ifdef __OPTIMIZE_SIZE__
+#define LKATTRS_FAST 0
+#else
+#define LKATTRS_FAST 1
+#endif
+#endif
+
 #define KNOWN_FLAGS (LKATTRS_WIRE_RAW | LKATTRS_WIRE_ALLOW_NUL)
 
 static const char none[1] = "";
@@ -36,6 +46,29 @@ lkattrs_status lkattrs__wf_read(const unsigned char *b, size_t pos, size_t end,
   uint64_t tag, len;
   lkattrs_status st;
   lkattrs_status trunc = top ? LKATTRS_E_WIRE_TRUNCATED : LKATTRS_E_WIRE_MALFORMED;
+  /* Fast path: a one-byte tag of a varint or length-delimited field with a
+   * one-byte value or length (fields 1..15, lengths below 128: the entries
+   * of an attribute map).  Same result as the general path below. */
+#if LKATTRS_FAST
+  if (pos < end && end - pos >= 2) {
+    unsigned t = b[pos], v = b[pos + 1];
+    if (t >= 8 && t < 0x80 && v < 0x80 && ((t & 7u) == 0 || (t & 7u) == 2)) {
+      f->start = pos;
+      f->no = t >> 3;
+      f->wt = t & 7u;
+      f->v = v;
+      if (!(t & 7u)) {
+        f->data = pos + 1;
+        f->end = pos + 2;
+        return LKATTRS_OK;
+      }
+      if (v > end - pos - 2) return trunc;
+      f->data = pos + 2;
+      f->end = pos + 2 + v;
+      return LKATTRS_OK;
+    }
+  }
+#endif
   f->start = pos;
   f->v = 0;
   st = varint(b, &pos, end, &tag);
@@ -101,6 +134,21 @@ void lkattrs__wire_entry(const unsigned char *wire, uint32_t off,
                          lkattrs_entry *e) {
   lkattrs__wf f;
   size_t bad;
+#if LKATTRS_FAST
+  const unsigned char *b = wire + off;
+  /* Fast path: the layout every encoder writes for short entries, a
+   * one-byte tag and length, then exactly {1: key, 2: value} with one-byte
+   * lengths.  Anything else takes the general path. */
+  if (b[0] < 0x80 && b[1] < 0x80 && b[1] >= 4 && b[2] == 0x0A && b[3] < 0x80 &&
+      b[3] + 4u <= b[1] && b[4 + b[3]] == 0x12 && b[5 + b[3]] < 0x80 &&
+      b[3] + b[5 + b[3]] + 4u == b[1]) {
+    e->key = (const char *)b + 4;
+    e->key_len = b[3];
+    e->value = (const char *)b + 6 + b[3];
+    e->value_len = b[5 + b[3]];
+    return;
+  }
+#endif
   /* The message was checked: the field and the entry are well-formed. */
   (void)lkattrs__wf_read(wire, off, (size_t)-1, true, &f);
   (void)entry_parse(wire, f.data, f.end, e, &bad);
@@ -129,14 +177,27 @@ static void osift(const unsigned char *w, uint32_t *v, size_t root, size_t n) {
   }
 }
 
+/* Below this many entries, insertion sort (fewer comparisons on the small,
+ * often already sorted updates; still no memory, no recursion). */
+#define SMALL_SORT 16
+
 size_t lkattrs__wire_sort_dedup(const unsigned char *w, uint32_t *v, size_t n) {
   size_t i, out = 0;
-  for (i = n / 2; i-- > 0;) osift(w, v, i, n);
-  for (i = n; i-- > 1;) {
-    uint32_t t = v[0];
-    v[0] = v[i];
-    v[i] = t;
-    osift(w, v, 0, i);
+  if (n <= SMALL_SORT) {
+    for (i = 1; i < n; i++) {
+      uint32_t t = v[i];
+      size_t j = i;
+      for (; j > 0 && ocmp(w, v[j - 1], t) > 0; j--) v[j] = v[j - 1];
+      v[j] = t;
+    }
+  } else {
+    for (i = n / 2; i-- > 0;) osift(w, v, i, n);
+    for (i = n; i-- > 1;) {
+      uint32_t t = v[0];
+      v[0] = v[i];
+      v[i] = t;
+      osift(w, v, 0, i);
+    }
   }
   for (i = 0; i < n; i++) {
     if (i + 1 < n) {
@@ -258,7 +319,23 @@ static lkattrs_status next_entry(lkattrs_wire_reader *r, lkattrs__wf *f,
       return lkattrs__fail(detail, st, NULL, 0, LKATTRS_NO_INDEX, bad, false,
                            NULL);
     }
-    st = entry_parse(r->msg, f->data, f->end, out, &bad);
+#if LKATTRS_FAST
+    const unsigned char *b = r->msg + f->data;
+    size_t L = f->end - f->data;
+    /* Fast path: exactly {1: key, 2: value} with one-byte lengths (what
+     * every encoder writes for short entries); else the general parse. */
+    if (L >= 4 && L < 0x80 && b[0] == 0x0A && b[1] + 4u <= L && b[2 + b[1]] == 0x12 &&
+        b[1] + b[3 + b[1]] + 4u == L) {
+      out->key = (const char *)b + 2;
+      out->key_len = b[1];
+      out->value = (const char *)b + 4 + b[1];
+      out->value_len = b[3 + b[1]];
+      st = LKATTRS_OK;
+    } else
+#endif
+    {
+      st = entry_parse(r->msg, f->data, f->end, out, &bad);
+    }
     if (!st) st = text_check(r, out, detail);
     else (void)lkattrs__fail(detail, st, NULL, 0, r->index, bad, false, NULL);
     if (st) {
@@ -474,17 +551,37 @@ unsigned char *lkattrs__put_varint(unsigned char *p, uint64_t v) {
   return p;
 }
 
+/* Sizes saturate at SIZE_MAX (lkattrs__add): lengths whose sum would wrap
+ * (a caller's lengths, as on a 32-bit machine) never give a small size. */
 size_t lkattrs__entry_len(size_t klen, size_t vlen) {
-  return 2 + lkattrs__varint_len(klen) + klen + lkattrs__varint_len(vlen) + vlen;
+  size_t fixed = 2 + lkattrs__varint_len(klen) + lkattrs__varint_len(vlen);
+  return lkattrs__add(lkattrs__add(fixed, klen), vlen);
 }
 
 size_t lkattrs__entry_field_len(uint32_t field, size_t klen, size_t vlen) {
+#if LKATTRS_FAST
+  if (field < 16 && klen < 124 && vlen < 124 - klen) return klen + vlen + 6; /* one-byte lengths */
+#endif
   size_t n = lkattrs__entry_len(klen, vlen);
-  return lkattrs__varint_len((uint64_t)field << 3 | 2) + lkattrs__varint_len(n) + n;
+  return lkattrs__add(lkattrs__varint_len((uint64_t)field << 3 | 2) + lkattrs__varint_len(n), n);
 }
 
 unsigned char *lkattrs__put_entry(unsigned char *p, uint32_t field,
                                   const lkattrs_entry *e) {
+#if LKATTRS_FAST
+  if (field < 16 && e->key_len < 124 && e->value_len < 124 - e->key_len) { /* one-byte lengths */
+    *p++ = (unsigned char)(field << 3 | 2);
+    *p++ = (unsigned char)(4 + e->key_len + e->value_len);
+    *p++ = 0x0A;
+    *p++ = (unsigned char)e->key_len;
+    if (e->key_len) memcpy(p, e->key, e->key_len);
+    p += e->key_len;
+    *p++ = 0x12;
+    *p++ = (unsigned char)e->value_len;
+    if (e->value_len) memcpy(p, e->value, e->value_len);
+    return p + e->value_len;
+  }
+#endif
   p = lkattrs__put_varint(p, (uint64_t)field << 3 | 2);
   p = lkattrs__put_varint(p, lkattrs__entry_len(e->key_len, e->value_len));
   *p++ = 0x0A;

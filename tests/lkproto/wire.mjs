@@ -19,6 +19,7 @@
 //
 // usage: node tests/lkproto/wire.mjs build/bin/lkproto [--seed N] [--mutants N]
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import {
   pb, prng, hex, strictRead, toJson, typeRegistry, withStrictUtf8, jsonEqual, runBatch, randomMessage, runtimeType,
 } from './lib.mjs';
@@ -364,6 +365,24 @@ for (let i = 0; i < nMutants; i++) {
   add({ name: `mutant ${i} of ${base.type}`, type: base.type, bytes: new Uint8Array(b) });
 }
 
+// The committed fuzz corpus of `lkproto decode` (tests/fuzz/corpus/
+// lkproto_decode, and its crash regressions): each input whose first byte
+// is below 128 is a message of one of the signal-path types
+// (tests/fuzz/lkproto_pick.h), judged by LiveKit + the checker like the rest.
+const FUZZ_HOT = ['SignalRequest', 'SignalResponse', 'ParticipantInfo', 'UpdateParticipantMetadata',
+  'JoinRequest', 'UpdateParticipantRequest', 'CreateSIPParticipantRequest', 'RequestResponse'];
+let nFuzz = 0;
+for (const dir of ['tests/fuzz/corpus/lkproto_decode', 'tests/fuzz/regressions/lkproto_decode']) {
+  if (!existsSync(dir)) continue;
+  for (const f of readdirSync(dir).sort()) {
+    const b = readFileSync(`${dir}/${f}`);
+    if (b.length === 0 || b[0] >= 128) continue;
+    nFuzz++;
+    add({ name: `fuzz corpus ${f.slice(0, 12)}`, type: `livekit.${FUZZ_HOT[b[0] % 8]}`,
+      bytes: new Uint8Array(b.subarray(1)) });
+  }
+}
+
 // ---------------------------------------------------------------------------
 // Expectations, then lkproto.
 let failures = 0;
@@ -445,6 +464,6 @@ if (failures) {
   console.error(`lkproto wire: ${failures} failures`);
   process.exit(1);
 }
-console.log(`lkproto wire: ${cases.length} inputs (${cases.length - nTrunc - nMutants} edge cases, ${nTrunc} truncations, ${nMutants} mutants): ` +
+console.log(`lkproto wire: ${cases.length} inputs (${cases.length - nTrunc - nMutants - nFuzz} edge cases, ${nTrunc} truncations, ${nMutants} mutants, ${nFuzz} from the fuzz corpus): ` +
   `${stats.accept} accepted with LiveKit's JSON, ${stats.reject} refused; ` +
   `stricter than LiveKit: ${stricter}; unknown field in map entry accepted (LiveKit fails): ${stats.mapEntryDivergence}`);

@@ -358,6 +358,23 @@ static void test_allocation_failures(void **state) {
     assert_true(lkattrs_map_equal(c, csnap));
   }
   assert_true(lkattrs_map_equal(c, m));
+  /* reserve: each allocation failure leaves the map as it was. */
+  for (size_t n = 1;; n++) {
+    ca.calls = 0;
+    ca.fail_at = n;
+    lkattrs_status st = lkattrs_map_reserve(c, 1000, 64000);
+    if (st == LKATTRS_OK) break;
+    assert_int_equal(st, LKATTRS_E_NOMEM);
+    assert_true(lkattrs_map_equal(c, m));
+    assert_true(n < 10);
+  }
+  assert_true(lkattrs_map_equal(c, m));
+  /* new_opts (an update map) fails cleanly too. */
+  lkattrs_map *um = NULL;
+  ca.calls = 0;
+  ca.fail_at = 1;
+  assert_int_equal(lkattrs_map_new_opts(&alc, LKATTRS_MAP_UPDATE, &um), LKATTRS_E_NOMEM);
+  assert_null(um);
   /* Reserved room means no allocation. */
   ca.fail_at = 0;
   lkattrs_map *r = NULL;

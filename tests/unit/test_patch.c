@@ -622,8 +622,8 @@ static void test_fixed_merge(void **state) {
   lkattrs_map_free(snap);
 }
 
-/* Fail the 1st, 2nd, ... allocation of merge, join, diff_map, copy and
- * hide: a clean NOMEM, the map unchanged, nothing leaked. */
+/* Fail the 1st, 2nd, ... allocation of merge, join, diff_map, copy, hide
+ * and merge_map: a clean NOMEM, the map unchanged, nothing leaked. */
 static void test_allocation_failures(void **state) {
   (void)state;
   counting_alloc ca = {0};
@@ -644,7 +644,7 @@ static void test_allocation_failures(void **state) {
     for (size_t i = 0; i < lkattrs_map_count(src); i++)
       assert_int_equal(lkattrs_map_at(src, i, &up[i]), LKATTRS_OK);
     size_t n = lkattrs_map_count(src);
-    for (int op = 0; op < 5; op++) {
+    for (int op = 0; op < 6; op++) {
       lkattrs_map *target = op == 3 ? u : m;
       assert_int_equal(lkattrs_map_copy(snap, target), LKATTRS_OK);
       for (size_t f = 1;; f++) {
@@ -656,7 +656,8 @@ static void test_allocation_failures(void **state) {
           case 1: st = lkattrs_join(src, up, n / 2, true, NULL, m, NULL); break;
           case 2: st = lkattrs_map_copy(m, src); break;
           case 3: st = lkattrs_diff_map(snap, src, u); break;
-          default: st = lkattrs_hide_phone_number(m, src, NULL); break;
+          case 4: st = lkattrs_hide_phone_number(m, src, NULL); break;
+          default: st = lkattrs_merge_map(m, u, &o, NULL, NULL); break; /* u: a diff */
         }
         if (st == LKATTRS_OK) break;
         assert_int_equal(st, LKATTRS_E_NOMEM);

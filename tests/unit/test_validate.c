@@ -218,8 +218,22 @@ static void test_namespaces(void **state) {
                    LKATTRS_E_INVALID_ARGUMENT);
 }
 
+/* The namespace rule works by prefix (no table); it must agree with the
+ * table of names.h for every name in it, and with each name's owner. */
+static void test_namespaces_agree_with_table(void **state) {
+  lkattrs_name_info info;
+  (void)state;
+  for (size_t i = 0; lkattrs_name_at(i, &info); i++) {
+    assert_int_equal(lkattrs_check_namespace(LKATTRS_ORIGIN_CLIENT, info.name, info.name_len),
+                     LKATTRS_E_RESERVED_NAME);
+    assert_int_equal(lkattrs_check_namespace(LKATTRS_ORIGIN_AGENT, info.name, info.name_len),
+                     info.owner == LKATTRS_OWNER_AGENT ? LKATTRS_OK : LKATTRS_E_RESERVED_NAME);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_namespaces_agree_with_table),
       cmocka_unit_test(test_text_table),
       cmocka_unit_test(test_fast_path_positions),
       cmocka_unit_test(test_lengths),

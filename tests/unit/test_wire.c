@@ -537,8 +537,34 @@ static void test_reader_property(void **state) {
   free(p);
 }
 
+/* Regression (hostile catalogue, size-sum-overflow): entry sizes saturate
+ * at SIZE_MAX instead of wrapping, so lengths whose sum wraps (as on a 32-bit
+ * machine) are refused as too large, never written into a small buffer.
+ * The lengths are never dereferenced: sizes come first. */
+static void test_writer_size_saturates(void **state) {
+  (void)state;
+  lkattrs_entry e[2] = {{"k", SIZE_MAX / 2, "v", SIZE_MAX / 2}, {"k", 1, "v", 1}};
+  size_t sz = 0, w = 0;
+  unsigned char buf[64];
+  assert_int_equal(lkattrs_wire_entries_size(e, 2, 15, &sz), LKATTRS_OK);
+  assert_true(sz == SIZE_MAX);
+  assert_int_equal(lkattrs_wire_write_entries(e, 2, 15, buf, sizeof buf, &w),
+                   LKATTRS_E_BUFFER_TOO_SMALL);
+  lkattrs_entry one = {"k", SIZE_MAX - 4, "v", 3}; /* the sum alone wraps */
+  assert_int_equal(lkattrs_wire_entries_size(&one, 1, 2, &sz), LKATTRS_OK);
+  assert_true(sz == SIZE_MAX);
+  one.key_len = SIZE_MAX; /* the one-byte fast path must not wrap either */
+  one.value_len = 5;
+  assert_int_equal(lkattrs_wire_entries_size(&one, 1, 2, &sz), LKATTRS_OK);
+  assert_true(sz == SIZE_MAX);
+  assert_int_equal(lkattrs_update_write_response(1, 3, "m", SIZE_MAX - 2, false, buf,
+                                                 sizeof buf, &w),
+                   LKATTRS_E_BUFFER_TOO_SMALL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_writer_size_saturates),
       cmocka_unit_test(test_writer_bytes),
       cmocka_unit_test(test_writer_alloc),
       cmocka_unit_test(test_writer_deterministic),

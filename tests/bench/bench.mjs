@@ -1,0 +1,100 @@
+// bench.mjs - LiveKit's own JS (@livekit/protocol 1.52.1) on the server
+// update path of make bench: fromBinary the UpdateParticipantMetadata, merge
+// its attributes into a kept ParticipantInfo object ("" deletes), bump the
+// version, toBinary the ParticipantInfo and the RequestResponse that echoes
+// the request (what tests/bench/bench.c times for the C paths).
+//
+// usage: node bench.mjs INPUTS [--smoke] [--reps N] [--ms MS]
+//   INPUTS   written by `bench --inputs`: "n k info_hex update0_hex update1_hex"
+// prints "update n k median_ns min_ns max_ns" per line (ns per update), or
+// with --smoke "bytes n k info_hex resp_hex" after applying update0 once.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+// LiveKit's package, as installed for the interop tests.
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const require = createRequire(join(root, 'tests', 'interop', 'package.json'));
+const lk = require('@livekit/protocol');
+
+const args = process.argv.slice(2);
+const inputs = args[0];
+if (!inputs) {
+  console.error('usage: node bench.mjs INPUTS [--smoke] [--reps N] [--ms MS]');
+  process.exit(2);
+}
+const opt = (name, def) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? Number(args[i + 1]) : def;
+};
+const smoke = args.includes('--smoke');
+const reps = opt('--reps', 7);
+const ms = opt('--ms', 20);
+
+const hex = (h) => Uint8Array.from(Buffer.from(h, 'hex'));
+const toHex = (b) => Buffer.from(b).toString('hex');
+
+function makeCase(line) {
+  const [n, k, info, u0, u1] = line.split(' ');
+  const c = {
+    n: Number(n), k: Number(k),
+    pi: lk.ParticipantInfo.fromBinary(hex(info)),
+    upd: [hex(u0), hex(u1)],
+    turn: 0, info: null, resp: null,
+  };
+  return c;
+}
+
+// One update, as a LiveKit server written in JS would do it.
+function update(c) {
+  const u = lk.UpdateParticipantMetadata.fromBinary(c.upd[c.turn]);
+  const attrs = c.pi.attributes;
+  for (const [key, value] of Object.entries(u.attributes)) {
+    if (value === '') delete attrs[key];
+    else attrs[key] = value;
+  }
+  c.pi.version += 1;
+  c.info = c.pi.toBinary();
+  c.resp = new lk.RequestResponse({
+    requestId: u.requestId,
+    request: { case: 'updateMetadata', value: u },
+  }).toBinary();
+  c.turn ^= 1;
+}
+
+function measure(c) {
+  const ns = () => Number(process.hrtime.bigint());
+  // warm up (JIT), then calibrate to about `ms` per repetition
+  let iters = 1;
+  for (;;) {
+    const t0 = ns();
+    for (let i = 0; i < iters; i++) update(c);
+    const dt = ns() - t0;
+    if (dt > (ms * 1e6) / 4) {
+      iters = Math.max(1, Math.round((ms * 1e6) / (dt / iters)));
+      break;
+    }
+    iters *= 4;
+  }
+  const v = [];
+  for (let r = 0; r < reps; r++) {
+    const t0 = ns();
+    for (let i = 0; i < iters; i++) update(c);
+    v.push((ns() - t0) / iters);
+  }
+  v.sort((a, b) => a - b);
+  const med = v.length % 2 ? v[(v.length - 1) / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+  return [med, v[0], v[v.length - 1]];
+}
+
+for (const line of readFileSync(inputs, 'utf8').trim().split('\n')) {
+  const c = makeCase(line);
+  if (smoke) {
+    update(c);
+    console.log(`bytes ${c.n} ${c.k} ${toHex(c.info)} ${toHex(c.resp)}`);
+  } else {
+    const [med, min, max] = measure(c);
+    console.log(`update ${c.n} ${c.k} ${med.toFixed(1)} ${min.toFixed(1)} ${max.toFixed(1)}`);
+  }
+}
