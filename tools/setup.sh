@@ -46,35 +46,18 @@ else
   echo "setup: Debian packages: all present"
 fi
 
-# npm packages of the interop tests, exactly as locked.
-lock=tests/interop/package-lock.json
-stamp=tests/interop/node_modules/.lkproto-lock
-if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
-  echo "setup: npm packages: all present"
-else
-  echo "setup: installing npm packages from $lock"
-  (cd tests/interop && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$lock" "$stamp"
-fi
-
-# npm packages of the token interop tests (livekit-server-sdk), exactly as locked.
-lock=tests/token/package-lock.json
-stamp=tests/token/node_modules/.lktoken-lock
-if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
-  echo "setup: npm packages (tests/token): all present"
-else
-  echo "setup: installing npm packages from $lock"
-  (cd tests/token && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$lock" "$stamp"
-fi
-
-# The buf CLI for `make check-breaking` (@bufbuild/buf, exactly as locked).
-lock=tools/buf/package-lock.json
-stamp=tools/buf/node_modules/.lkproto-lock
-if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
-  echo "setup: npm packages (tools/buf): all present"
-else
-  echo "setup: installing npm packages from $lock"
-  (cd tools/buf && npm ci --no-audit --no-fund --loglevel=error)
-  cp "$lock" "$stamp"
-fi
+# npm packages, each folder exactly as its lock file says (npm ci); a stamp
+# (a copy of the lock) makes a second run a no-op.
+npm_install() { # folder, what it is for
+  local dir=$1 lock=$1/package-lock.json stamp=$1/node_modules/.lkproto-lock
+  if [[ -f "$stamp" ]] && cmp -s "$lock" "$stamp"; then
+    echo "setup: npm packages ($dir, $2): all present"
+  else
+    echo "setup: installing npm packages from $lock ($2)"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+    cp "$lock" "$stamp"
+  fi
+}
+npm_install tests/interop "LiveKit's @livekit/protocol, the reference of the interop tests"
+npm_install tests/token "livekit-server-sdk, the reference of the token tests"
+npm_install tools/buf "the buf CLI of make check-breaking"
