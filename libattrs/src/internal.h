@@ -179,4 +179,13 @@ lkattrs_status lkattrs__merge_wire(lkattrs_map *map, const unsigned char *wire,
                                    lkattrs__precommit_fn hook, void *hook_ctx,
                                    size_t *changed, lkattrs_error_detail *detail);
 
+/* lkattrs__merge_wire() with the update's entries decoded: arr[0..n) in
+ * wire order, sorted through idx[0..n) (the caller's scratch; NULL when
+ * n < 2), so that no entry is decoded again.  (patch.c) */
+lkattrs_status lkattrs__merge_entries(lkattrs_map *map, const lkattrs_entry *arr,
+                                      uint32_t *idx, size_t n,
+                                      const lkattrs_merge_opts *opts,
+                                      lkattrs__precommit_fn hook, void *hook_ctx,
+                                      lkattrs_error_detail *detail);
+
 #endif /* LKATTRS_INTERNAL_H */

@@ -32,12 +32,24 @@ static void sift(const lkattrs_entry *arr, uint32_t *v, size_t root, size_t n) {
 static size_t sort_dedup(const lkattrs_entry *arr, uint32_t *v, size_t n) {
   size_t i, w = 0;
   for (i = 0; i < n; i++) v[i] = (uint32_t)i;
-  for (i = n / 2; i-- > 0;) sift(arr, v, i, n);
-  for (i = n; i-- > 1;) {
-    uint32_t t = v[0];
-    v[0] = v[i];
-    v[i] = t;
-    sift(arr, v, 0, i);
+#ifndef __OPTIMIZE_SIZE__
+  if (n <= 16) { /* small updates, often sorted: insertion sort */
+    for (i = 1; i < n; i++) {
+      uint32_t t = v[i];
+      size_t j = i;
+      for (; j > 0 && ucmp(arr, v[j - 1], t) > 0; j--) v[j] = v[j - 1];
+      v[j] = t;
+    }
+  } else
+#endif
+  {
+    for (i = n / 2; i-- > 0;) sift(arr, v, i, n);
+    for (i = n; i-- > 1;) {
+      uint32_t t = v[0];
+      v[0] = v[i];
+      v[i] = t;
+      sift(arr, v, 0, i);
+    }
   }
   for (i = 0; i < n; i++) {
     const lkattrs_entry *a = &arr[v[i]], *b = &arr[v[i + 1 < n ? i + 1 : i]];
@@ -132,14 +144,19 @@ static lkattrs_status run(lkattrs_map *out, const lkattrs_map *base,
                           lkattrs__upd *u, const lkattrs_merge_opts *opts,
                           bool join, size_t *changed,
                           lkattrs_error_detail *detail,
-                          lkattrs__precommit_fn hook, void *hook_ctx) {
+                          lkattrs__precommit_fn hook, void *hook_ctx,
+                          uint32_t *given) {
   lkattrs_limits def = LKATTRS_LIMITS_INIT;
   const lkattrs_limits *lim = opts->limits ? opts->limits : &def;
   size_t raw_n = u->n;
   uint32_t *idx = NULL;
   lkattrs__plan p;
   lkattrs_status st = join && !raw_n ? LKATTRS_OK : check_update(u, raw_n, opts, lim, detail);
-  if (!st && u->arr) st = fail_plain(detail, sorted_view(out, u->arr, raw_n, u, &idx));
+  if (!st && u->arr && given && raw_n > 1) { /* the caller's sort index */
+    for (size_t i = 0; i < raw_n; i++) given[i] = (uint32_t)i;
+    u->n = sort_dedup(u->arr, given, raw_n);
+    u->idx = given;
+  } else if (!st && u->arr) st = fail_plain(detail, sorted_view(out, u->arr, raw_n, u, &idx));
   else if (!st && u->wire && raw_n > 1)
     u->n = lkattrs__wire_sort_dedup(u->wire, (uint32_t *)(uintptr_t)u->idx, raw_n);
   if (!st && join) { /* skip the entries whose winning value is empty */
@@ -184,7 +201,7 @@ lkattrs_status lkattrs_merge(lkattrs_map *map, const lkattrs_entry *update,
   if (changed) *changed = 0;
   if (!map || !opts || (!update && count))
     return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(map, map, &u, opts, false, changed, detail, NULL, NULL);
+  return run(map, map, &u, opts, false, changed, detail, NULL, NULL, NULL);
 }
 
 lkattrs_status lkattrs_merge_map(lkattrs_map *map, const lkattrs_map *update,
@@ -195,7 +212,7 @@ lkattrs_status lkattrs_merge_map(lkattrs_map *map, const lkattrs_map *update,
   if (changed) *changed = 0;
   if (!map || !update || !opts || map == update)
     return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(map, map, &u, opts, false, changed, detail, NULL, NULL);
+  return run(map, map, &u, opts, false, changed, detail, NULL, NULL, NULL);
 }
 
 lkattrs_status lkattrs__merge_wire(lkattrs_map *map, const unsigned char *wire,
@@ -207,7 +224,19 @@ lkattrs_status lkattrs__merge_wire(lkattrs_map *map, const unsigned char *wire,
   lkattrs__ok(detail);
   if (changed) *changed = 0;
   if (!map || !opts || (!off && n)) return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(map, map, &u, opts, false, changed, detail, hook, hook_ctx);
+  return run(map, map, &u, opts, false, changed, detail, hook, hook_ctx, NULL);
+}
+
+lkattrs_status lkattrs__merge_entries(lkattrs_map *map, const lkattrs_entry *arr,
+                                      uint32_t *idx, size_t n,
+                                      const lkattrs_merge_opts *opts,
+                                      lkattrs__precommit_fn hook, void *hook_ctx,
+                                      lkattrs_error_detail *detail) {
+  lkattrs__upd u = {arr, NULL, NULL, n, NULL};
+  lkattrs__ok(detail);
+  if (!map || !opts || (!arr && n) || (!idx && n > 1))
+    return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
+  return run(map, map, &u, opts, false, NULL, detail, hook, hook_ctx, idx);
 }
 
 /* ---- join ---- */
@@ -233,7 +262,7 @@ lkattrs_status lkattrs_join_opts(const lkattrs_map *token,
   if (!token || !out || !opts || (!join && n) ||
       ((lkattrs_map_flags(token) | lkattrs_map_flags(out)) & LKATTRS_MAP_UPDATE))
     return fail_plain(detail, LKATTRS_E_INVALID_ARGUMENT);
-  return run(out, token, &u, opts, true, NULL, detail, NULL, NULL);
+  return run(out, token, &u, opts, true, NULL, detail, NULL, NULL, NULL);
 }
 
 /* ---- diff ---- */

@@ -1,4 +1,14 @@
-/* update.c - an encoded attribute update applied to a participant. */
+/* update.c - an encoded attribute update applied to a participant.
+ *
+ * One call: scan the update (structure, entries decoded once onto the
+ * stack when there are at most MAX_DECODED), scan the stored
+ * ParticipantInfo into runs of fields, check and plan the merge
+ * (lkattrs__merge_entries / lkattrs__merge_wire), size every output in the
+ * precommit hook before the map changes, apply, then write.  The new
+ * attributes field is spliced from the stored one when that is canonical
+ * (plan_splice, put_spliced: only the changed entries are encoded) and
+ * encoded from the map otherwise; the echo in the RequestResponse is the
+ * received message itself when that is in the form build_echo() writes. */
 #include "lkattrs/update.h"
 
 #include <string.h>
@@ -61,6 +71,15 @@ typedef struct {
   unsigned kind; /* 0: copied; else the replaceable field number */
 } run;
 
+/* At most this many changed keys are spliced; more: the map is encoded. */
+#define MAX_OPS 32
+#define NO_ENTRY UINT32_MAX
+/* Updates of at most this many entries are decoded once, on the stack. */
+#define MAX_DECODED 32
+typedef struct {
+  uint32_t s, e, uoff;
+} splice_op;
+
 typedef struct {
   /* the update */
   const unsigned char *u;
@@ -71,6 +90,10 @@ typedef struct {
   view md, name;
   uint32_t rid;
   size_t n; /* raw entries */
+  /* The entries decoded by the scan (wire order) when n <= MAX_DECODED,
+   * merged as they are (lkattrs__merge_entries); else NULL, and the merge
+   * decodes them from the wire. */
+  lkattrs_entry *dec;
   /* the stored ParticipantInfo */
   const unsigned char *info;
   size_t ilen;
@@ -80,11 +103,22 @@ typedef struct {
   size_t nruns;
   bool runs_full; /* too many runs: walk the message again instead */
   size_t echo_n;  /* bytes of the echoed request */
+  bool verbatim;  /* ...which are u[echo_lo..echo_hi) (see scan_update) */
+  size_t echo_lo, echo_hi;
   size_t body_n;  /* bytes of the new ParticipantInfo (without envelope) */
   /* decisions */
   bool name_changed, md_changed;
   size_t attrs_size; /* encoded new attributes field */
   const lkattrs_map *final; /* the map to write from (after apply) */
+  /* The fast path (see plan_splice): the stored attributes entries are
+   * info[a_start..a_end); when `splice`, the new ones are those bytes with
+   * the ops applied, each op replacing info[s..e) (empty: an insertion)
+   * by the update's entry uoff (dec[uoff], or the entry at offset uoff of
+   * `u`; NO_ENTRY: nothing). */
+  size_t a_start, a_end, a_runs;
+  bool splice;
+  size_t nops;
+  splice_op ops[MAX_OPS];
   const lkattrs_update_opts *o;
   const lkattrs_update_buffers *b;
   lkattrs_update_result *res;
@@ -99,6 +133,13 @@ static lkattrs_status wire_fail(lkattrs_error_detail *d, lkattrs_status st,
   return lkattrs__fail(d, st, NULL, 0, LKATTRS_NO_INDEX, off, false, NULL);
 }
 
+/* An entry exactly {1: key, 2: value} with one-byte lengths (the usual
+ * form: structurally valid without the general parser). */
+static bool plain_entry(const unsigned char *b, size_t n) {
+  return n >= 4 && n < 0x80 && b[0] == 0x0A && b[1] + 4u <= n && b[2 + b[1]] == 0x12 &&
+         b[3 + b[1]] == n - 4u - b[1];
+}
+
 /* Walk the update: its fields, its entries (checked), request_id. */
 static lkattrs_status scan_update(job *j, uint32_t *idx, size_t cap, bool check,
                                   lkattrs_error_detail *d) {
@@ -106,16 +147,43 @@ static lkattrs_status scan_update(job *j, uint32_t *idx, size_t cap, bool check,
   lkattrs__wf f;
   size_t bad = 0, n = 0;
   lkattrs_status st;
+  uint32_t last = 0;
+  size_t seen = 0;
+  j->verbatim = check && j->f_rid != 0;
   lkattrs__walk_init(&r, j->u, j->ulen, j->prefix, j->plen);
   while ((st = lkattrs__walk_next(&r, j->plen, &f, &bad)) == LKATTRS_OK) {
+    if (check && j->verbatim) {
+      /* The echo is the message itself when it is what build_echo()
+       * writes: fields 1 to 4 once each in order (3: any number of times),
+       * non-empty, minimal lengths, contiguous. */
+      if (!seen) j->echo_lo = f.start;
+      j->verbatim = f.start == (seen ? j->echo_hi : j->echo_lo) && f.no >= 1 &&
+                    f.no <= 4 && (f.no > last || (f.no == last && f.no == 3)) &&
+                    f.v && f.v <= UINT32_MAX &&
+                    (f.no == 4 ? f.wt == 0 && f.end - f.start == 1 + lkattrs__varint_len(f.v)
+                               : f.wt == 2 && f.data - f.start ==
+                                                  1 + lkattrs__varint_len(f.v));
+      last = f.no;
+      j->echo_hi = f.end;
+      seen++;
+    }
     if (f.no == j->f_attrs) {
       lkattrs_entry e;
       lkattrs_error_detail ed;
       if (f.wt != 2) return wire_fail(d, LKATTRS_E_WIRE_MALFORMED, f.start);
-      if (check && lkattrs_wire_parse_entry(j->u + f.data, (size_t)f.v,
-                                            LKATTRS_WIRE_RAW, &e, &ed))
-        return lkattrs__fail(d, LKATTRS_E_WIRE_MALFORMED, NULL, 0, n,
-                             f.data + ed.offset, false, NULL);
+      if (check) {
+        const unsigned char *b = j->u + f.data;
+        if (plain_entry(b, (size_t)f.v)) {
+          e.key = (const char *)b + 2;
+          e.key_len = b[1];
+          e.value = e.key + e.key_len + 2;
+          e.value_len = b[3 + b[1]];
+        } else if (lkattrs_wire_parse_entry(b, (size_t)f.v, LKATTRS_WIRE_RAW, &e, &ed)) {
+          return lkattrs__fail(d, LKATTRS_E_WIRE_MALFORMED, NULL, 0, n,
+                               f.data + ed.offset, false, NULL);
+        }
+        if (j->dec && n < MAX_DECODED) j->dec[n] = e;
+      }
       if (idx && n < cap) idx[n] = (uint32_t)f.start;
       n++;
     } else if (f.no == j->f_md || f.no == j->f_name) {
@@ -157,12 +225,18 @@ static void add_run(job *j, const lkattrs__wf *f) {
     if (last->end == f->start && last->kind == kind &&
         (kind || interval(last->no) == interval(f->no))) {
       last->end = f->end;
+      if (kind == LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES) j->a_end = f->end;
       return;
     }
   }
   if (j->nruns == MAX_RUNS) {
     j->runs_full = true;
     return;
+  }
+  if (kind == LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES) {
+    j->a_runs++;
+    j->a_start = f->start;
+    j->a_end = f->end;
   }
   j->runs[j->nruns].start = f->start;
   j->runs[j->nruns].end = f->end;
@@ -216,6 +290,26 @@ static lkattrs_status scan_info(job *j, lkattrs_error_detail *d) {
   return LKATTRS_OK;
 }
 
+/* The new attributes of the fast path: the stored entries, copied in runs,
+ * with the changed ones replaced, the new ones inserted and the deleted
+ * ones left out (the plan of plan_splice). */
+static void put_spliced(const job *j, sink *s) {
+  size_t cur = j->a_start;
+  for (size_t i = 0; i < j->nops; i++) {
+    const splice_op *op = &j->ops[i];
+    if (op->s > cur) s_bytes(s, j->info + cur, op->s - cur);
+    if (op->uoff != NO_ENTRY) {
+      lkattrs_entry e;
+      unsigned char *q = s->p + s->n;
+      if (j->dec) e = j->dec[op->uoff];
+      else lkattrs__wire_entry(j->u, op->uoff, &e);
+      s->n += (size_t)(lkattrs__put_entry(q, LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES, &e) - q);
+    }
+    cur = op->e;
+  }
+  if (j->a_end > cur) s_bytes(s, j->info + cur, j->a_end - cur);
+}
+
 /* The new fields of the ParticipantInfo. */
 static void put_new(const job *j, sink *s, uint32_t no) {
   switch (no) {
@@ -230,6 +324,8 @@ static void put_new(const job *j, sink *s, uint32_t no) {
     default:
       if (!s->p || !j->final) {
         s->n += j->attrs_size; /* sizing: computed by the merge walk */
+      } else if (j->splice) {
+        put_spliced(j, s);
       } else {
         unsigned char *q = s->p + s->n, *q0 = q;
         for (size_t i = 0; i < j->final->count; i++) {
@@ -301,6 +397,10 @@ static void build_echo(const job *j, sink *s) {
   lkattrs_wire_reader r;
   lkattrs__wf f;
   size_t bad;
+  if (j->verbatim) {
+    s_bytes(s, j->u + j->echo_lo, j->echo_hi - j->echo_lo);
+    return;
+  }
   if (j->md.n) s_field(s, LKATTRS_FIELD_UPDATE_METADATA_METADATA, j->md.p, j->md.n);
   if (j->name.n) s_field(s, LKATTRS_FIELD_UPDATE_METADATA_NAME, j->name.p, j->name.n);
   lkattrs__walk_init(&r, j->u, j->ulen, j->prefix, j->plen);
@@ -343,6 +443,177 @@ static size_t build_resp(const job *j, int reason, const char *msg, size_t mlen,
   if (out) build_resp_body(j, reason, msg, mlen, &s);
   else s.n += z.n;
   return s.n;
+}
+
+/* ---- the fast path: splicing the stored attributes ----
+ *
+ * The stored ParticipantInfo normally holds the map's entries as our writer
+ * wrote them: one entry per key, in key order, each {1: key, 2: value}
+ * with minimal lengths.  Then the new attributes field is the stored one
+ * with the k changed entries replaced, inserted or left out, and the n - k
+ * others copied as byte runs instead of encoded again: one walk over the
+ * stored entries (a few loads and compares each, no key decoded twice),
+ * merged with the sorted update.  The walk also checks that the stored
+ * field is in that canonical form, that it holds as many entries and
+ * key+value bytes as the map, and that it makes the same changes as the
+ * map's plan; if any check fails (another encoder's order or encoding, a
+ * second attributes run, more than MAX_OPS changes), the map is encoded in
+ * full as before.  The bytes are the same either way. */
+
+/* Big-endian first 8 bytes of a key, zero-padded: when two prefixes
+ * differ they order the keys as lkattrs__keycmp() does. */
+static uint64_t prefix8(const unsigned char *k, size_t len) {
+  uint64_t v = 0;
+  if (len >= 8) {
+    memcpy(&v, k, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(v);
+#elif defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return v;
+#else
+    v = 0;
+#endif
+  }
+  for (size_t i = 0; i < 8; i++) v = v << 8 | (i < len ? k[i] : 0u);
+  return v;
+}
+
+static int keycmp8(uint64_t pa, const unsigned char *a, size_t alen, uint64_t pb,
+                   const unsigned char *b, size_t blen) {
+  if (pa != pb) return pa < pb ? -1 : 1;
+  return lkattrs__keycmp((const char *)a, alen, (const char *)b, blen);
+}
+
+/* A minimal varint at b[*p..end) that fits in 32 bits, or false. */
+static bool min_varint(const unsigned char *b, size_t *p, size_t end, size_t *v) {
+  uint32_t x = 0;
+  for (unsigned sh = 0; sh < 32 && *p < end; sh += 7) {
+    unsigned char c = b[(*p)++];
+    if (sh == 28 && c > 0x0F) return false;
+    x |= (uint32_t)(c & 0x7F) << sh;
+    if (c < 0x80) {
+      *v = x;
+      return c != 0 || sh == 0; /* no trailing zero group */
+    }
+  }
+  return false;
+}
+
+/* The canonical entry field at info[p..end), as lkattrs__put_entry() writes
+ * it: tag 15/2, length, 1: key, 2: value.  Returns the end of the field
+ * (0: not canonical). */
+static size_t canon_entry(const unsigned char *b, size_t p, size_t end,
+                          size_t *key, size_t *klen, size_t *vlen) {
+  size_t len, e;
+  if (p >= end || b[p++] != (LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES << 3 | 2) ||
+      !min_varint(b, &p, end, &len) || len > end - p)
+    return 0;
+  e = p + len;
+  if (p >= e || b[p++] != 0x0A || !min_varint(b, &p, e, klen) || *klen > e - p) return 0;
+  *key = p;
+  p += *klen;
+  if (p >= e || b[p++] != 0x12 || !min_varint(b, &p, e, vlen) || *vlen != e - p) return 0;
+  return e;
+}
+
+/* The id of sorted update entry k for put_spliced(): its index in dec, or
+ * its offset in the wire. */
+static uint32_t upd_id(const lkattrs__upd *u, size_t k) {
+  return u->idx ? u->idx[k] : (uint32_t)k;
+}
+
+/* Replace info[s..e) by the update's entry y at offset uoff (NO_ENTRY:
+ * by nothing). */
+static bool add_op(job *j, size_t s, size_t e, uint32_t uoff,
+                   const lkattrs_entry *y, size_t *size) {
+  if (j->nops == MAX_OPS) return false;
+  j->ops[j->nops].s = (uint32_t)s;
+  j->ops[j->nops].e = (uint32_t)e;
+  j->ops[j->nops].uoff = uoff;
+  j->nops++;
+  *size -= e - s;
+  if (uoff != NO_ENTRY)
+    *size = lkattrs__add(*size, lkattrs__entry_field_len(
+                                    LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES,
+                                    y->key_len, y->value_len));
+  return true;
+}
+
+/* Plan the fast path for update u on map m (before m changes): fills
+ * j->ops and j->attrs_size and returns true, or false when the stored
+ * attributes cannot be spliced (then the map is encoded).  The stored field
+ * is not trusted: in the same walk each stored entry is compared, key and
+ * value bytes, with the map's entry at the same index (both in canonical
+ * order), so it is spliced only when it is the map's encoding byte for
+ * byte; a stale or foreign field falls back to the full encode.  (Equal to
+ * the strictly sorted map entry by entry also means in key order with no
+ * key twice.) */
+static bool plan_splice(job *j, const lkattrs_map *m, const lkattrs__upd *u,
+                        const lkattrs__plan *plan) {
+  const unsigned char *b = j->info;
+  size_t p = j->a_start, end = j->a_end, count = 0, k = 0;
+  size_t size = end - p;
+  uint64_t y8 = 0;
+  lkattrs_entry y;
+  j->nops = 0;
+  if (j->a_runs > 1 || j->runs_full || end > UINT32_MAX) return false;
+  if (u->n) {
+    lkattrs__upd_get(u, 0, &y);
+    y8 = prefix8((const unsigned char *)y.key, y.key_len);
+  }
+  while (p < end) {
+    const unsigned char *q = b + p;
+    size_t key, klen, vlen, next;
+    /* One-byte tag and lengths, exactly {1: key, 2: value}: the usual
+     * case, checked inline; anything else through canon_entry(). */
+    if (end - p >= 6 && q[0] == (LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES << 3 | 2) &&
+        q[1] < 0x80 && q[1] <= end - p - 2 && q[2] == 0x0A && q[3] + 4u <= q[1] &&
+        q[4 + q[3]] == 0x12 && q[5 + q[3]] == q[1] - 4u - q[3]) {
+      key = p + 4;
+      klen = q[3];
+      vlen = q[5 + klen];
+      next = p + 2 + q[1];
+    } else if (!(next = canon_entry(b, p, end, &key, &klen, &vlen))) {
+      return false;
+    }
+    /* The map's entry at this index (its record read in place, as
+     * lkattrs__entry() does): same key and value bytes, or no splice. */
+    if (count == m->count) return false;
+    {
+      uint32_t h[2], off = m->ent[count];
+      const unsigned char *mk = m->arena + off + LKATTRS__HDR;
+      memcpy(h, m->arena + off, sizeof h);
+      if (h[0] != klen || h[1] != vlen || memcmp(mk, b + key, klen) != 0 ||
+          memcmp(mk + klen + 1, b + next - vlen, vlen) != 0)
+        return false; /* stale or foreign: encode the map */
+    }
+    uint64_t k8 = prefix8(b + key, klen);
+    /* The update's keys up to this one: insertions, then maybe this key. */
+    while (k < u->n && y8 <= k8) {
+      int c = keycmp8(y8, (const unsigned char *)y.key, y.key_len, k8, b + key, klen);
+      if (c > 0) break;
+      if (c < 0 ? y.value_len != 0
+                : y.value_len != vlen || memcmp(y.value, b + next - vlen, vlen) != 0) {
+        if (!add_op(j, p, c < 0 ? p : next, y.value_len ? upd_id(u, k) : NO_ENTRY, &y,
+                    &size))
+          return false;
+      }
+      if (++k < u->n) {
+        lkattrs__upd_get(u, k, &y);
+        y8 = prefix8((const unsigned char *)y.key, y.key_len);
+      }
+    }
+    count++;
+    p = next;
+  }
+  for (; k < u->n; k++) { /* after the last stored key */
+    lkattrs__upd_get(u, k, &y);
+    if (y.value_len && !add_op(j, end, end, upd_id(u, k), &y, &size)) return false;
+  }
+  /* The stored field must be the whole map, and make the plan's changes. */
+  if (count != m->count || j->nops != plan->changed) return false;
+  j->attrs_size = size;
+  return true;
 }
 
 /* Σ encoded entries of m with u applied (plain map: "" deletes). */
@@ -393,7 +664,8 @@ static lkattrs_status size_outputs(job *j, bool any_change) {
 static lkattrs_status precommit(void *ctx, const lkattrs_map *m,
                                 const lkattrs__upd *u, const lkattrs__plan *p) {
   job *j = ctx;
-  j->attrs_size = merged_size(m, u);
+  j->splice = plan_splice(j, m, u, p);
+  if (!j->splice) j->attrs_size = merged_size(m, u);
   j->res->attrs_changed = p->changed;
   return size_outputs(j, p->changed || j->name_changed || j->md_changed);
 }
@@ -444,6 +716,7 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
                                    lkattrs_error_detail *detail) {
   static const lkattrs_update_opts defaults = LKATTRS_UPDATE_OPTS_INIT;
   job j;
+  lkattrs_entry dec[MAX_DECODED];
   lkattrs_status st;
   uint32_t *idx = NULL;
   bool own_idx = false;
@@ -464,6 +737,7 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
   j.o = opts;
   j.b = buffers;
   j.res = res;
+  j.dec = dec;
   if (kind == LKATTRS_UPDATE_PARTICIPANT_REQUEST) {
     j.f_md = LKATTRS_FIELD_UPDATE_PARTICIPANT_METADATA;
     j.f_name = LKATTRS_FIELD_UPDATE_PARTICIPANT_NAME;
@@ -486,6 +760,7 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
   if ((st = scan_update(&j, opts->scratch, opts->scratch ? opts->scratch_cap : 0, true,
                         detail)) != LKATTRS_OK)
     return st;
+  if (j.n > MAX_DECODED) j.dec = NULL;
   if (opts->echo_request) {
     sink z = {NULL, 0};
     build_echo(&j, &z);
@@ -537,11 +812,14 @@ lkattrs_status lkattrs_update_apply(lkattrs_map *attrs, const void *info,
     if (st) return wire_fail(detail, st, 0);
     own_idx = true;
   }
-  if (own_idx) (void)scan_update(&j, idx, j.n, false, NULL);
+  if (own_idx && !j.dec) (void)scan_update(&j, idx, j.n, false, NULL);
 
   /* Merge; the outputs are sized (and checked) before the map changes. */
-  st = lkattrs__merge_wire(attrs, j.u, idx, j.n, &opts->merge, precommit, &j,
-                           NULL, detail);
+  if (j.dec)
+    st = lkattrs__merge_entries(attrs, dec, idx, j.n, &opts->merge, precommit, &j, detail);
+  else
+    st = lkattrs__merge_wire(attrs, j.u, idx, j.n, &opts->merge, precommit, &j, NULL,
+                             detail);
   if (own_idx) lkattrs__scratch_free(attrs, idx, j.n);
   if (st) {
     if (st == LKATTRS_E_BUFFER_TOO_SMALL)

@@ -187,7 +187,14 @@ size_t lkattrs__wire_sort_dedup(const unsigned char *w, uint32_t *v, size_t n) {
     for (i = 1; i < n; i++) {
       uint32_t t = v[i];
       size_t j = i;
-      for (; j > 0 && ocmp(w, v[j - 1], t) > 0; j--) v[j] = v[j - 1];
+      lkattrs_entry x, y;
+      lkattrs__wire_entry(w, t, &y); /* decoded once per insertion */
+      for (; j > 0; j--) {
+        lkattrs__wire_entry(w, v[j - 1], &x);
+        int c = lkattrs__keycmp(x.key, x.key_len, y.key, y.key_len);
+        if (c < 0 || (c == 0 && v[j - 1] < t)) break;
+        v[j] = v[j - 1];
+      }
       v[j] = t;
     }
   } else {
@@ -199,12 +206,15 @@ size_t lkattrs__wire_sort_dedup(const unsigned char *w, uint32_t *v, size_t n) {
       osift(w, v, 0, i);
     }
   }
+  /* Keep the last of each run of equal keys (each entry decoded once). */
+  lkattrs_entry a, b;
+  if (n) lkattrs__wire_entry(w, v[0], &a);
   for (i = 0; i < n; i++) {
     if (i + 1 < n) {
-      lkattrs_entry a, b;
-      lkattrs__wire_entry(w, v[i], &a);
       lkattrs__wire_entry(w, v[i + 1], &b);
-      if (!lkattrs__keycmp(a.key, a.key_len, b.key, b.key_len)) continue;
+      bool dup = !lkattrs__keycmp(a.key, a.key_len, b.key, b.key_len);
+      a = b;
+      if (dup) continue;
     }
     v[out++] = v[i];
   }

@@ -1093,6 +1093,22 @@ static void c_json_huge_numbers(void) {
   lk_buf_free(&out);
 }
 
+static void c_json_duration_fraction(void) {
+  /* google.protobuf.Duration with 9 fraction digits: accepted; with 10: refused,
+   * without overflowing the accumulator (found by the lkproto_encode fuzzer:
+   * signed overflow, undefined behaviour). */
+  static const char *const docs[] = {"\"1.123456789s\"", "\"1.9999999999s\"",
+                                     "\"-315576000000.999999999s\"", "\"315576000001s\""};
+  static const int accept[] = {1, 0, 1, 0};
+  for (size_t i = 0; i < sizeof docs / sizeof docs[0]; i++) {
+    lk_buf out = {0};
+    lk_err e;
+    int ok = lkp_encode("google.protobuf.Duration", docs[i], strlen(docs[i]), &out, &e);
+    lk_buf_free(&out);
+    CHECK(ok == accept[i]);
+  }
+}
+
 static void c_json_bad_text(void) {
   static const char *const docs[] = {
       "{\"identity\":\"\\ud800\"}",       /* lone surrogate escape */
@@ -1144,6 +1160,19 @@ static void c_lkproto_truncate_every_byte(void) {
     (void)lkp_decode("livekit.ParticipantInfo", &t, &json, &e);
     lk_buf_free(&json);
   }
+  hb_free(&p);
+}
+
+static void c_message_field_twice(void) {
+  /* JoinRequest.connection_settings (2) sent twice, empty: valid protobuf
+   * (the occurrences merge).  lkproto accepts it (protobuf-c 1.4.1 refuses
+   * it: docs/security.md). */
+  hb p = {0};
+  hb_hex(&p, "12001200");
+  lk_buf json = {0};
+  lk_err e;
+  CHECK(lkp_decode("livekit.JoinRequest", &p, &json, &e));
+  lk_buf_free(&json);
   hb_free(&p);
 }
 
@@ -1322,12 +1351,18 @@ static const hostile_case cases[] = {
     {"json-huge-numbers", "1e400, 2^32, -1, 1.5, 2^63, 32 digits, \"NaN\" for uint32/int64; 100,000 digits",
      "refused; the largest valid values accepted", "no silent wrap or rounding of integers",
      c_json_huge_numbers},
+    {"json-duration-fraction", "Durations with 9 and 10 fraction digits, and at the range limits",
+     "9 digits and the limit accepted; 10 digits and one past the limit refused",
+     "the 10th digit overflowed an int (undefined behaviour) before the fix",
+     c_json_duration_fraction},
     {"json-bad-text", "lone surrogate escape, \\u0000, raw overlong and surrogate UTF-8, trailing garbage, unknown field, wrong type",
      "refused", "LiveKit's strict decoder refuses them", c_json_bad_text},
     {"lkproto-binary-bad-text", "invalid UTF-8 and U+0000 in strings and map keys",
      "refused (a valid map entry accepted)", "proto3 strings are UTF-8", c_lkproto_binary_bad_text},
     {"lkproto-truncate-every-byte", "a ParticipantInfo cut after each byte", "never crashes",
      "same as the core reader", c_lkproto_truncate_every_byte},
+    {"message-field-twice", "JoinRequest.connection_settings sent twice (12 00 12 00)",
+     "accepted (merged)", "valid protobuf that protobuf-c 1.4.1 refuses", c_message_field_twice},
     {"lkproto-wrong-wire-type", "identity sent as a varint", "refused", "type confusion",
      c_lkproto_wrong_wire_type},
 };

@@ -10,7 +10,15 @@ HOSTILE_INC := -Itests/hostile -Itests/unit $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NP
   -Itools/lkproto
 HOSTILE_HDRS := $(wildcard tests/hostile/*.h tests/unit/*.h libattrs/include/lkattrs/*.h tools/lkproto/*.h)
 
-# liblkproto-cli.a (lkproto without its main) comes from tests/fuzz/fuzz.mk.
+# liblkproto-cli.a: lkproto without its main (also defined by tests/fuzz/fuzz.mk).
+ifndef LKPROTO_CLI_A
+LKPROTO_CLI_A := $(LIB)/liblkproto-cli.a
+$(LKPROTO_CLI_A): $(filter-out %/main.o,$(LKPROTO_OBJ))
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+endif
+
 $(HOSTILE_BIN): tests/hostile/hostile.c $(LKPROTO_CLI_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(HOSTILE_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $< -o $@ \

@@ -567,6 +567,8 @@ static void run_property(bool fixed) {
         assert_int_equal(r.info_len, 0);
       }
       build_resp(&B->exp, &pu, 0, NULL);
+      assert_int_equal(r.resp_len, B->exp.n);
+      assert_memory_equal(B->resp, B->exp.b, B->exp.n);
     } else {
       assert_true(r.refused);
       assert_int_equal(r.reason, lkattrs_status_to_reason(s1));
@@ -585,6 +587,345 @@ static void test_property_heap(void **state) {
 static void test_property_fixed(void **state) {
   (void)state;
   run_property(true);
+}
+
+/* ---- property: the spliced attributes == the re-encoded ones ----
+ *
+ * lkattrs_update_apply() copies the unchanged entries of a canonical stored
+ * ParticipantInfo (our writer's form) and encodes the map in full for any
+ * other form.  The same updates applied to the same map, once with a
+ * canonical stored message and once with the same entries in another form
+ * (another order, a non-minimal length, value before key, the field split
+ * in two runs), must give the same bytes, also equal to the independent
+ * builder's encoding of lkattrs_merge()'s result.  Updates are written in
+ * field order (echoed verbatim) or in another order (echo re-encoded). */
+
+typedef struct {
+  unsigned layout; /* 0 canonical, 1 reversed, 2 non-minimal length,
+                    * 3 value before key, 4 split by field 16 */
+  bool f16;        /* a field 16 after the attributes (layouts 0 and 4) */
+} slayout;
+
+static void put_entries(pbuf *p, const lkattrs_map *m, size_t from, size_t to,
+                        unsigned layout) {
+  size_t n = lkattrs_map_count(m);
+  for (size_t i = from; i < to; i++) {
+    lkattrs_entry e;
+    assert_int_equal(lkattrs_map_at(m, layout == 1 ? n - 1 - i : i, &e), LKATTRS_OK);
+    if (layout == 2 && i == from) { /* the entry's length in 2 bytes, the second 0 */
+      pbuf *t = calloc(1, sizeof *t);
+      pb_bytes(t, 1, e.key, e.key_len);
+      pb_bytes(t, 2, e.value, e.value_len);
+      pb_tag(p, 15, 2);
+      if (t->n < 0x80) {
+        unsigned char two[2] = {(unsigned char)(t->n | 0x80), 0};
+        pb_raw(p, two, 2);
+      } else {
+        pb_varint(p, t->n);
+      }
+      pb_raw(p, t->b, t->n);
+      free(t);
+    } else if (layout == 3) {
+      pbuf *t = calloc(1, sizeof *t);
+      pb_bytes(t, 2, e.value, e.value_len);
+      pb_bytes(t, 1, e.key, e.key_len);
+      pb_sub(p, 15, t);
+      free(t);
+    } else {
+      pb_entry_n(p, 15, e.key, e.key_len, e.value, e.value_len);
+    }
+  }
+}
+
+static void build_info_layout(pbuf *p, const lkattrs_map *m, uint32_t version,
+                              slayout l) {
+  size_t n = lkattrs_map_count(m);
+  p->n = 0;
+  pb_str(p, 1, "PA_abcdefghijkl");
+  pb_str(p, 2, "alice");
+  pb_str(p, 9, "N");
+  if (version) pb_uint(p, 10, version);
+  pb_bytes(p, 11, "\x10\x01\x58\x01", 4);
+  if (l.layout == 4) {
+    put_entries(p, m, 0, n / 2, 0);
+    pb_uint(p, 16, 7);
+    put_entries(p, m, n / 2, n, 0);
+  } else {
+    put_entries(p, m, 0, n, l.layout);
+    if (l.f16) pb_uint(p, 16, 7);
+  }
+  pb_uint(p, 20, 3);
+}
+
+static void rnd_key(uint64_t *seed, char *k) {
+  static const char *const pre[] = {"", "k", "sip.", "lk.agent.", "user.profile.", "\xc3\xa9t\xc3\xa9"};
+  sprintf(k, "%s%u", pre[rnd(seed, ARRAY_LEN(pre))], (unsigned)rnd(seed, 60));
+}
+
+static size_t rnd_value(uint64_t *seed, char *v) {
+  size_t len = rnd(seed, 4) == 0 ? 100 + rnd(seed, 200) : 1 + rnd(seed, 40), i;
+  for (i = 0; i < len; i++) v[i] = (char)('a' + rnd(seed, 26));
+  if (len > 2 && rnd(seed, 3) == 0) memcpy(v + len - 2, "\xc3\xa9", 2);
+  v[len] = 0;
+  return len;
+}
+
+static void test_property_splice(void **state) {
+  (void)state;
+  uint64_t seed = 0x5B11CE;
+  static char keys[48][32], vals[48][320];
+  static unsigned char out2[1 << 17], resp2[1 << 17];
+  pbuf *info2 = calloc(1, sizeof *info2), *upd2 = calloc(1, sizeof *upd2);
+  assert_non_null(info2);
+  assert_non_null(upd2);
+  lkattrs_limits lim = LKATTRS_LIMITS_INIT;
+  lim.max_map_bytes = 0;
+  for (int round = 0; round < 400; round++) {
+    slayout canon = {0, false}, other = {1 + (unsigned)(round % 4), false};
+    canon.f16 = other.layout == 4;
+    lkattrs_map *a = new_map(NULL), *b = new_map(NULL), *want = new_map(NULL);
+    size_t n0 = rnd(&seed, 4) == 0 ? rnd(&seed, 3) : rnd(&seed, 70);
+    for (size_t i = 0; i < n0; i++) {
+      char k[32], v[320];
+      rnd_key(&seed, k);
+      size_t vl = rnd_value(&seed, v);
+      assert_int_equal(lkattrs_map_set(a, k, strlen(k), v, vl), LKATTRS_OK);
+    }
+    assert_int_equal(lkattrs_map_copy(b, a), LKATTRS_OK);
+    assert_int_equal(lkattrs_map_copy(want, a), LKATTRS_OK);
+    uint32_t version = (uint32_t)rnd(&seed, 50);
+    build_info_layout(&B->info, a, version, canon);
+    for (int step = 0; step < 3; step++) {
+      /* The update: existing keys (same value, new value, deleted), new
+       * keys, duplicates; sometimes more than the spliced maximum. */
+      lkattrs_entry up[48];
+      size_t n = rnd(&seed, 5) == 0 ? 33 + rnd(&seed, 15) : rnd(&seed, 12);
+      for (size_t i = 0; i < n; i++) {
+        lkattrs_entry e;
+        size_t cnt = lkattrs_map_count(a), r = rnd(&seed, 5);
+        if (cnt && r < 3) {
+          assert_int_equal(lkattrs_map_at(a, rnd(&seed, cnt), &e), LKATTRS_OK);
+          memcpy(keys[i], e.key, e.key_len);
+          keys[i][e.key_len] = 0;
+        } else {
+          rnd_key(&seed, keys[i]);
+        }
+        if (cnt && r == 0) { /* the same value */
+          memcpy(vals[i], e.value, e.value_len);
+          vals[i][e.value_len] = 0;
+        } else if (rnd(&seed, 5) == 0) {
+          vals[i][0] = 0;
+        } else {
+          (void)rnd_value(&seed, vals[i]);
+        }
+        up[i] = E(keys[i], vals[i]);
+      }
+      pupd pu = {NULL, NULL, up, n, (uint32_t)rnd(&seed, 1000)};
+      build_upd_body(&B->upd, &pu);
+      /* The same update with request_id first: its echo is re-encoded. */
+      upd2->n = 0;
+      if (pu.rid) pb_uint(upd2, 4, pu.rid);
+      for (size_t i = 0; i < n; i++)
+        pb_entry_n(upd2, 3, up[i].key, up[i].key_len, up[i].value, up[i].value_len);
+      build_info_layout(info2, b, version, other);
+
+      lkattrs_update_opts o = LKATTRS_UPDATE_OPTS_INIT;
+      o.merge.origin = LKATTRS_ORIGIN_SERVER;
+      o.merge.limits = &lim;
+      lkattrs_update_buffers bf1 = full_bufs(), bf2 = {out2, sizeof out2, resp2, sizeof resp2};
+      lkattrs_update_result r1, r2;
+      lkattrs_status s1 = lkattrs_update_apply(a, B->info.b, B->info.n, B->upd.b, B->upd.n,
+                                               LKATTRS_UPDATE_PARTICIPANT_METADATA, &o, &bf1,
+                                               &r1, NULL);
+      lkattrs_status s2 = lkattrs_update_apply(b, info2->b, info2->n, upd2->b, upd2->n,
+                                               LKATTRS_UPDATE_PARTICIPANT_METADATA, &o, &bf2,
+                                               &r2, NULL);
+      size_t changed = 0;
+      assert_int_equal(lkattrs_merge(want, up, n, &o.merge, &changed, NULL), s1);
+      if (s1 != s2) fail_msg("round %d step %d: spliced %d, re-encoded %d", round, step, s1, s2);
+      assert_int_equal(s1, LKATTRS_OK);
+      assert_true(lkattrs_map_equal(a, want));
+      assert_true(lkattrs_map_equal(b, want));
+      assert_int_equal(r1.attrs_changed, changed);
+      assert_int_equal(r2.attrs_changed, changed);
+      assert_int_equal(r1.info_len, r2.info_len);
+      assert_memory_equal(B->out, out2, r1.info_len);
+      assert_int_equal(r1.resp_len, r2.resp_len);
+      assert_memory_equal(B->resp, resp2, r1.resp_len);
+      build_resp(&B->exp, &pu, 0, NULL);
+      assert_int_equal(r1.resp_len, B->exp.n);
+      assert_memory_equal(B->resp, B->exp.b, B->exp.n);
+      if (changed) {
+        version++;
+        build_info_layout(&B->exp, want, version, canon);
+        assert_int_equal(r1.info_len, B->exp.n);
+        assert_memory_equal(B->out, B->exp.b, B->exp.n);
+        /* Our output is the next stored message. */
+        memcpy(B->info.b, B->out, r1.info_len);
+        B->info.n = r1.info_len;
+      } else {
+        assert_int_equal(r1.info_len, 0);
+      }
+    }
+    lkattrs_map_free(a);
+    lkattrs_map_free(b);
+    lkattrs_map_free(want);
+  }
+  free(info2);
+  free(upd2);
+}
+
+/* ---- a stale stored info: the map is the truth ----
+ *
+ * The stored ParticipantInfo's attributes field is not trusted.  Here it is
+ * canonical and has as many entries and key+value bytes as the map, but one
+ * entry differs (a value, or a key, of the same length: attrs changed by
+ * lkattrs_merge() meanwhile and the info not re-encoded).  The output must
+ * be the map-based result (the splice falls back to the full encode), never
+ * the stale bytes carried over. */
+
+/* Apply pu to a with stored attributes `stale` (same size as a's) and check
+ * the output against the builder's encoding of lkattrs_merge()'s result. */
+static void check_stale(lkattrs_map *a, const lkattrs_map *stale, const pupd *pu,
+                        uint32_t version, bool expect_change) {
+  lkattrs_limits lim = LKATTRS_LIMITS_INIT;
+  lim.max_map_bytes = 0;
+  lkattrs_update_opts o = LKATTRS_UPDATE_OPTS_INIT;
+  o.merge.origin = LKATTRS_ORIGIN_SERVER;
+  o.merge.limits = &lim;
+  slayout canon = {0, false};
+  lkattrs_map *want = new_map(NULL);
+  size_t changed = 0;
+  assert_int_equal(lkattrs_map_count(a), lkattrs_map_count(stale));
+  assert_int_equal(lkattrs_map_copy(want, a), LKATTRS_OK);
+  assert_int_equal(lkattrs_merge(want, pu->e, pu->n, &o.merge, &changed, NULL), LKATTRS_OK);
+  build_info_layout(&B->info, stale, version, canon);
+  build_upd_body(&B->upd, pu);
+  lkattrs_update_buffers bf = full_bufs();
+  lkattrs_update_result r;
+  assert_int_equal(lkattrs_update_apply(a, B->info.b, B->info.n, B->upd.b, B->upd.n,
+                                        LKATTRS_UPDATE_PARTICIPANT_METADATA, &o, &bf, &r,
+                                        NULL),
+                   LKATTRS_OK);
+  assert_true(lkattrs_map_equal(a, want));
+  assert_int_equal(r.attrs_changed, changed);
+  if (expect_change) assert_true(changed > 0);
+  if (changed) {
+    build_info_layout(&B->exp, want, version + 1, canon);
+    assert_int_equal(r.info_len, B->exp.n);
+    assert_memory_equal(B->out, B->exp.b, B->exp.n);
+  } else {
+    assert_int_equal(r.info_len, 0);
+  }
+  lkattrs_map_free(want);
+}
+
+static bool has_bytes(const unsigned char *b, size_t n, const char *s) {
+  size_t l = strlen(s);
+  for (size_t i = 0; i + l <= n; i++)
+    if (memcmp(b + i, s, l) == 0) return true;
+  return false;
+}
+
+static void test_splice_stale(void **state) {
+  (void)state;
+  /* Values: "b" is "bbb" in the map, "xyz" in the stale info; the update
+   * changes "c" only (the stale entry lies before the change), then "a"
+   * only (after it), then inserts and deletes around it. */
+  {
+    static const char *const cases[][2] = {
+        {"c", "ddd"}, {"a", "AAAA"}, {"bb", "new"}, {"a", ""}, {"d", "eee"}};
+    for (size_t i = 0; i < ARRAY_LEN(cases); i++) {
+      lkattrs_map *a = new_map(KV("a", "aaa", "b", "bbb", "c", "ccc", "d", "ddd"));
+      lkattrs_map *stale = new_map(KV("a", "aaa", "b", "xyz", "c", "ccc", "d", "ddd"));
+      lkattrs_entry up[1] = {E(cases[i][0], cases[i][1])};
+      pupd pu = {NULL, NULL, up, 1, 7};
+      check_stale(a, stale, &pu, 3, true);
+      lkattrs_map_free(a);
+      lkattrs_map_free(stale);
+    }
+  }
+  /* Keys: "k2" in the map, "k5" in the stale info (still in key order). */
+  {
+    lkattrs_map *a = new_map(KV("k1", "v1", "k2", "v2", "k7", "v7"));
+    lkattrs_map *stale = new_map(KV("k1", "v1", "k5", "v2", "k7", "v7"));
+    lkattrs_entry up[1] = {E("k7", "w7")};
+    pupd pu = {NULL, NULL, up, 1, 0};
+    check_stale(a, stale, &pu, 0, true);
+    lkattrs_map_free(a);
+    lkattrs_map_free(stale);
+  }
+  /* Only the name changes: the attributes field is still written, from the
+   * map. */
+  {
+    lkattrs_map *a = new_map(KV("a", "aaa", "b", "bbb"));
+    lkattrs_map *stale = new_map(KV("a", "aaa", "b", "xyz"));
+    lkattrs_limits lim = LKATTRS_LIMITS_INIT;
+    lkattrs_update_opts o = LKATTRS_UPDATE_OPTS_INIT;
+    o.merge.origin = LKATTRS_ORIGIN_SERVER;
+    o.merge.limits = &lim;
+    lkattrs_update_buffers bf = full_bufs();
+    lkattrs_update_result r;
+    slayout canon = {0, false};
+    pupd pu = {"M2", NULL, NULL, 0, 0};
+    build_info_layout(&B->info, stale, 1, canon);
+    build_upd_body(&B->upd, &pu);
+    assert_int_equal(lkattrs_update_apply(a, B->info.b, B->info.n, B->upd.b, B->upd.n,
+                                          LKATTRS_UPDATE_PARTICIPANT_METADATA, &o, &bf, &r,
+                                          NULL),
+                     LKATTRS_OK);
+    assert_true(r.changed);
+    assert_int_equal(r.attrs_changed, 0);
+    /* The map's "bbb" is in the output, the stale "xyz" is not. */
+    assert_true(has_bytes(B->out, r.info_len, "bbb"));
+    assert_false(has_bytes(B->out, r.info_len, "xyz"));
+    lkattrs_map_free(a);
+    lkattrs_map_free(stale);
+  }
+  /* Random maps: one stored value replaced by another of the same length
+   * (its first byte, always ASCII here), random updates of up to 12 entries. */
+  uint64_t seed = 0x57A1E;
+  static char keys[16][32], vals[16][320];
+  for (int round = 0; round < 300; round++) {
+    lkattrs_map *a = new_map(NULL), *stale = new_map(NULL);
+    size_t n0 = 1 + rnd(&seed, 60);
+    for (size_t i = 0; i < n0; i++) {
+      char k[32], v[320];
+      rnd_key(&seed, k);
+      size_t vl = rnd_value(&seed, v);
+      assert_int_equal(lkattrs_map_set(a, k, strlen(k), v, vl), LKATTRS_OK);
+    }
+    assert_int_equal(lkattrs_map_copy(stale, a), LKATTRS_OK);
+    {
+      lkattrs_entry e;
+      char v[320];
+      size_t at = rnd(&seed, lkattrs_map_count(a));
+      assert_int_equal(lkattrs_map_at(a, at, &e), LKATTRS_OK);
+      memcpy(v, e.value, e.value_len);
+      v[0] = v[0] == 'Z' ? 'Y' : 'Z'; /* ASCII in, ASCII out: still valid */
+      assert_int_equal(lkattrs_map_set(stale, e.key, e.key_len, v, e.value_len), LKATTRS_OK);
+    }
+    size_t n = rnd(&seed, 12);
+    lkattrs_entry up[16];
+    for (size_t i = 0; i < n; i++) {
+      size_t cnt = lkattrs_map_count(a);
+      if (rnd(&seed, 2)) {
+        lkattrs_entry e;
+        assert_int_equal(lkattrs_map_at(a, rnd(&seed, cnt), &e), LKATTRS_OK);
+        memcpy(keys[i], e.key, e.key_len);
+        keys[i][e.key_len] = 0;
+      } else {
+        rnd_key(&seed, keys[i]);
+      }
+      if (rnd(&seed, 5) == 0) vals[i][0] = 0;
+      else (void)rnd_value(&seed, vals[i]);
+      up[i] = E(keys[i], vals[i]);
+    }
+    pupd pu = {NULL, NULL, up, n, (uint32_t)rnd(&seed, 1000)};
+    check_stale(a, stale, &pu, (uint32_t)rnd(&seed, 50), false);
+    lkattrs_map_free(a);
+    lkattrs_map_free(stale);
+  }
 }
 
 static void test_defaults(void **state) {
@@ -607,6 +948,8 @@ int main(void) {
       cmocka_unit_test(test_apply_memory),
       cmocka_unit_test(test_property_heap),
       cmocka_unit_test(test_property_fixed),
+      cmocka_unit_test(test_property_splice),
+      cmocka_unit_test(test_splice_stale),
       cmocka_unit_test(test_defaults),
   };
   return cmocka_run_group_tests(tests, setup, teardown);

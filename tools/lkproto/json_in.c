@@ -539,7 +539,10 @@ static int read_duration(ictx *c, const ProtobufCMessageDescriptor *d, const jso
   if (*p == '.') {
     p++;
     int fd = 0, v = 0;
-    while (*p >= '0' && *p <= '9' && fd < 10) v = v * 10 + (*p++ - '0'), fd++;
+    /* A 10th digit only makes the value invalid: it is not accumulated
+     * (10 digits would overflow v). */
+    for (; *p >= '0' && *p <= '9' && fd < 10; p++, fd++)
+      if (fd < 9) v = v * 10 + (*p - '0');
     if (fd == 0 || fd > 9) return fail(c, "invalid duration (1 to 9 fraction digits)");
     for (int k = fd; k < 9; k++) v *= 10;
     nanos = neg ? -v : v;

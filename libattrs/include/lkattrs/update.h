@@ -27,11 +27,26 @@
  * RequestResponse is written).  The new ParticipantInfo carries every
  * other field of the stored one over byte for byte and in place (unknown
  * fields included); `version` (10) is increased by one (wrapping to 0, then
- * omitted as proto3 does); `attributes` (15) is re-encoded canonically
- * from the map; `name` (9) and `metadata` (5) are replaced when the update
- * changes them.  New fields are inserted at their place in field-number
- * order, so a stored message in field order (as every protobuf encoder
- * writes it) stays in field order.
+ * omitted as proto3 does); `attributes` (15) is the map's canonical
+ * encoding (entries in key order, each {1: key, 2: value}); `name` (9) and
+ * `metadata` (5) are replaced when the update changes them.
+ *
+ * The stored attributes field is never trusted: attrs is the truth.  The
+ * fast path: when the stored field is the map's canonical encoding byte for
+ * byte (one run of entries as this function writes them, each key and value
+ * equal to the map's entry at the same index: the usual case when the info
+ * is the one this function returned last, or one written from the map by
+ * this library), the new field is that run with only the changed entries
+ * encoded (replaced, inserted, or left out) and the unchanged ones copied
+ * as byte runs.  Otherwise (a stale field, say attrs changed by
+ * lkattrs_merge() meanwhile and the info not re-encoded; another encoder's
+ * order or encoding; more than 32 changed keys) the whole map is encoded.
+ * Both give the same bytes: the map's.  The check is part of the one walk
+ * over the stored entries (a compare of each entry's key and value bytes
+ * with the map's), which stops at the first mismatch; nothing else is
+ * O(n).  New fields are inserted at their place in field-number order, so
+ * a stored message in field order (as every protobuf encoder writes it)
+ * stays in field order.
  *
  * Memory: nothing is allocated when the caller gives output buffers and a
  * sort index (opts.scratch) or uses a fixed-storage map; a heap map without
@@ -133,8 +148,10 @@ typedef struct lkattrs_update_result {
  *
  * attrs: the participant's attributes, a plain map (load them once from
  * its ParticipantInfo with lkattrs_wire_read_map()); updated in place on
- * success.  info, info_len: its current ParticipantInfo (its attributes
- * field is ignored: attrs is the truth; NULL with 0: an empty message).
+ * success.  info, info_len: its current ParticipantInfo (NULL with 0: an
+ * empty message); its attributes field is not trusted (attrs is the
+ * truth; when the field matches attrs byte for byte the fast path applies,
+ * else the map is encoded: see "The fast path" above).
  * update, update_len, kind: the message received.  opts: NULL means
  * LKATTRS_UPDATE_OPTS_INIT.  buffers: where to write (must not be NULL).
  * res (must not be NULL): what happened.  detail (may be NULL): as for
