@@ -19,6 +19,7 @@ packages=(
   cmake dpkg-dev                             # consumer tests (find_package, add_subdirectory), make deb
   libssl-dev                                 # liblktoken: HMAC-SHA256 (OpenSSL libcrypto)
   libjansson-dev                             # lkproto's JSON reader, liblktoken's JSON
+  libclang-rt-14-dev llvm                    # clang's ASan/UBSan runtimes and libFuzzer; llvm-cov (make fuzz-coverage)
   nodejs npm                                 # interop tests (LiveKit's npm packages)
 )
 if [[ "${1:-}" == "--with-size" ]]; then

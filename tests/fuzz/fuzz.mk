@@ -1,0 +1,88 @@
+# tests/fuzz/fuzz.mk - fuzz targets (libFuzzer, clang) for every entry point
+# that reads untrusted input, and the replay of their committed corpora under
+# ASan+UBSan inside `make check`.  Included by tests/tests.mk.
+#
+# One harness per file, tests/fuzz/fuzz_<target>.c (the token harness lives
+# with libtoken); the same source is linked either with libFuzzer
+# (build/fuzz/fuzzbin/fuzz_<target>) or with the plain main() of
+# replay_main.c (build/asan/fuzzbin/fuzz_<target>).  Corpora:
+# tests/fuzz/corpus/<target>/, crashes kept as tests/fuzz/regressions/<target>/.
+ifndef LKATTRS_FUZZ_MK_INCLUDED
+LKATTRS_FUZZ_MK_INCLUDED := 1
+
+FUZZ_TARGETS := wire_reader wire_update validate merge pbc_signal npb_signal \
+                lkproto_decode lkproto_encode token
+FUZZ_TIME ?= 180
+FUZZ_JOBS ?= 1
+
+# ---- what every harness links (static archives: only what is used is pulled)
+LKPROTO_CLI_A := $(LIB)/liblkproto-cli.a
+$(LKPROTO_CLI_A): $(filter-out %/main.o,$(LKPROTO_OBJ))
+	@mkdir -p $(dir $@)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+FUZZ_ARCHIVES := $(LKPROTO_CLI_A) $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A) $(LIBLKTOKEN_A) \
+  $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
+FUZZ_SYSLIBS := $(PBC_LIBS) $(NPB_LIBS) -ljansson -lcrypto -lm
+FUZZ_INC := -Itests/fuzz $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) -Itools/lkproto \
+  -Ilibtoken/include
+FUZZ_HDRS := $(wildcard tests/fuzz/*.h libattrs/include/lkattrs/*.h tools/lkproto/*.h)
+# Set by the callers below: the engine (libFuzzer, or the replay main()).
+FUZZ_ENGINE ?=
+FUZZ_LINK ?=
+FUZZ_OUT := $(BUILD)/fuzzbin
+FUZZ_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_TARGETS))
+
+$(FUZZ_OUT)/fuzz_token: libtoken/tests/fuzz_verify.c $(FUZZ_ARCHIVES) $(FUZZ_HDRS) $(FUZZ_ENGINE)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_INC) $(FUZZ_LINK) $< $(FUZZ_ENGINE) -o $@ \
+	  $(FUZZ_ARCHIVES) $(FUZZ_SYSLIBS)
+
+$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_ARCHIVES) $(FUZZ_HDRS) $(FUZZ_ENGINE)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_INC) $(FUZZ_LINK) $< $(FUZZ_ENGINE) -o $@ \
+	  $(FUZZ_ARCHIVES) $(FUZZ_SYSLIBS)
+
+fuzz-bins: $(FUZZ_BINS)
+
+# ---- libFuzzer builds (libraries instrumented with fuzzer-no-link).  No
+# sanitizer recovers: a UBSan report is a crash, saved like any other.
+FUZZ_BUILD := $(BUILD)/fuzz
+fuzz-build: $(STAMP_SETUP)
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) \
+	  SANITIZE="-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all" OPT="-O1 -g" \
+	  FUZZ_LINK="-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all" fuzz-bins
+
+##@ Fuzzing
+## fuzz: run every fuzz target for FUZZ_TIME seconds (default 180; FUZZ_TARGETS="a b" for some, FUZZ_JOBS parallel), save new inputs into tests/fuzz/corpus/, crashes into tests/fuzz/regressions/
+fuzz: fuzz-build
+	@bash tests/fuzz/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME) $(FUZZ_JOBS) $(FUZZ_TARGETS)
+
+## fuzz-<target>: run one fuzz target (make fuzz-merge FUZZ_TIME=600)
+fuzz-%: fuzz-build
+	@bash tests/fuzz/fuzz.sh $(FUZZ_BUILD) $(FUZZ_TIME) 1 $*
+
+FUZZ_MAX_FILE ?= 4096
+## fuzz-minimise: rewrite each committed corpus as the smallest set of its files (up to FUZZ_MAX_FILE bytes each, default 4096) with the same coverage
+fuzz-minimise: fuzz-build
+	@bash tests/fuzz/minimise.sh $(FUZZ_BUILD) $(FUZZ_MAX_FILE) $(FUZZ_TARGETS)
+
+## fuzz-coverage: line and branch coverage of each target's sources by its committed corpus (clang source coverage, llvm-cov)
+fuzz-coverage: $(STAMP_SETUP)
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/fuzzcov OPT="-O0 -g" \
+	  SANITIZE="-fprofile-instr-generate -fcoverage-mapping" \
+	  FUZZ_ENGINE=tests/fuzz/replay_main.c FUZZ_LINK="-fprofile-instr-generate -fcoverage-mapping" fuzz-bins
+	@bash tests/fuzz/coverage.sh $(BUILD)/fuzzcov $(FUZZ_TARGETS)
+
+# ---- replay: the same harnesses with replay_main.c under clang ASan+UBSan
+## check-fuzz-replay: replay every committed corpus file and regression through its harness under clang ASan+UBSan
+check-fuzz-replay: $(STAMP_SETUP)
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" \
+	  FUZZ_ENGINE=tests/fuzz/replay_main.c FUZZ_LINK="$(SANITIZE_FLAGS)" fuzz-bins
+	@set -e; for t in $(FUZZ_TARGETS); do \
+	  $(BUILD)/asan/fuzzbin/fuzz_$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t; done
+
+CHECKS += check-fuzz-replay
+.PHONY: fuzz fuzz-build fuzz-bins fuzz-minimise fuzz-coverage check-fuzz-replay
+endif
