@@ -208,6 +208,29 @@ static lktoken_status get_sources(json_t *video, lktoken_video_grant *g,
 }
 
 /* The attributes claim: an object of strings passing the lkattrs rules. */
+/* One attribute under the libattrs key and value rules; on a refusal, err
+ * names the attribute, the part (key or value), the rule and the offset. */
+static lktoken_status check_attribute(const char *key, size_t klen,
+                                      const char *value, size_t vlen,
+                                      const lkattrs_limits *lim,
+                                      lktoken_error *err) {
+  lkattrs_error_detail d;
+  bool in_value = false;
+  lkattrs_status ast = lkattrs_validate_key(key, klen, lim, &d);
+  if (ast == LKATTRS_OK) {
+    in_value = true;
+    ast = lkattrs_validate_value(value, vlen, lim, &d);
+  }
+  if (ast == LKATTRS_OK) return LKTOKEN_OK;
+  char q[64];
+  lktoken__quote(q, sizeof q, key, klen);
+  lktoken__fail(err, LKTOKEN_E_ATTRIBUTES, "attributes", d.offset,
+                "attribute \"%s\": %s %s at byte %zu", q,
+                in_value ? "value:" : "key:", lkattrs_strerror(ast), d.offset);
+  if (err != NULL) err->attrs_status = ast;
+  return LKTOKEN_E_ATTRIBUTES;
+}
+
 static lktoken_status check_attributes(json_t *attrs,
                                        const lkattrs_limits *limits,
                                        size_t *count, size_t *bytes,
@@ -228,21 +251,8 @@ static lktoken_status check_attributes(json_t *attrs,
       return lktoken__fail(err, LKTOKEN_E_CLAIM_TYPE, "attributes", n,
                            "attribute \"%s\": value must be a string", q);
     size_t vlen = json_string_length(v);
-    lkattrs_error_detail d;
-    lkattrs_status ast = lkattrs_validate_key(key, klen, &lim, &d);
-    bool in_value = false;
-    if (ast == LKATTRS_OK) {
-      ast = lkattrs_validate_value(json_string_value(v), vlen, &lim, &d);
-      in_value = true;
-    }
-    if (ast != LKATTRS_OK) {
-      lktoken__fail(err, LKTOKEN_E_ATTRIBUTES, "attributes", d.offset,
-                    "attribute \"%s\": %s %s at byte %zu", q,
-                    in_value ? "value:" : "key:", lkattrs_strerror(ast),
-                    d.offset);
-      if (err != NULL) err->attrs_status = ast;
-      return LKTOKEN_E_ATTRIBUTES;
-    }
+    lktoken_status ast = check_attribute(key, klen, json_string_value(v), vlen, &lim, err);
+    if (ast != LKTOKEN_OK) return ast;
     total += klen + vlen;
     n++;
   }
@@ -531,28 +541,13 @@ static lktoken_status put_attributes(json_t *root, const lktoken_claims *c,
   json_t *obj = json_object();
   lktoken_status st = put(root, "attributes", obj, err);
   if (st != LKTOKEN_OK) return st;
-  char q[64];
   for (size_t i = 0; i < c->attributes_count; i++) {
     const lkattrs_entry *e = &c->attributes[i];
     if ((e->key == NULL && e->key_len > 0) || (e->value == NULL && e->value_len > 0))
       return lktoken__fail(err, LKTOKEN_E_INVALID_ARGUMENT, "attributes", i,
                            "attributes[%zu]: NULL with a length", i);
-    lkattrs_error_detail d;
-    bool in_value = false;
-    lkattrs_status ast = lkattrs_validate_key(e->key, e->key_len, &lim, &d);
-    if (ast == LKATTRS_OK) {
-      in_value = true;
-      ast = lkattrs_validate_value(e->value, e->value_len, &lim, &d);
-    }
-    if (ast != LKATTRS_OK) {
-      lktoken__quote(q, sizeof q, e->key, e->key_len);
-      lktoken__fail(err, LKTOKEN_E_ATTRIBUTES, "attributes", d.offset,
-                    "attribute \"%s\": %s %s at byte %zu", q,
-                    in_value ? "value:" : "key:", lkattrs_strerror(ast),
-                    d.offset);
-      if (err != NULL) err->attrs_status = ast;
-      return LKTOKEN_E_ATTRIBUTES;
-    }
+    lktoken_status ast = check_attribute(e->key, e->key_len, e->value, e->value_len, &lim, err);
+    if (ast != LKTOKEN_OK) return ast;
     /* Duplicated keys: the last one wins, as on the wire. */
     json_t *v = json_stringn_nocheck(e->value != NULL ? e->value : "", e->value_len);
     if (v == NULL || json_object_setn_new_nocheck(obj, e->key, e->key_len, v) != 0)

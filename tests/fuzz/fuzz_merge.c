@@ -20,21 +20,11 @@
  */
 #include <stdbool.h>
 
+#include "fuzz_maps.h"
 #include "fuzz_util.h"
 #include "lkattrs/lkattrs.h"
 
 #define MAXN 32
-
-static bool same_bytes(const lkattrs_map *a, const lkattrs_map *b) {
-  unsigned char *x = NULL, *y = NULL;
-  size_t xl = 0, yl = 0;
-  FUZZ_CHECK(lkattrs_wire_encode_map(a, 15, NULL, &x, &xl) == LKATTRS_OK);
-  FUZZ_CHECK(lkattrs_wire_encode_map(b, 15, NULL, &y, &yl) == LKATTRS_OK);
-  bool same = xl == yl && (xl == 0 || memcmp(x, y, xl) == 0);
-  free(x);
-  free(y);
-  return same && lkattrs_map_equal(a, b);
-}
 
 static size_t read_entries(fuzz_in *in, lkattrs_entry *e, size_t max) {
   size_t n = fz_u8(in) % (max + 1);
@@ -118,7 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lkattrs_status st = lkattrs_merge(a, eu, nu, &o, &changed, &d);
   FUZZ_CHECK(d.code == st);
   if (st != LKATTRS_OK) {
-    FUZZ_CHECK(same_bytes(a, snap));
+    FUZZ_CHECK(fz_maps_same(a, snap));
     FUZZ_CHECK(ch.calls == 0);
     FUZZ_CHECK(d.index == LKATTRS_NO_INDEX || d.index < nu);
   } else {
@@ -126,7 +116,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     for (size_t i = 0; i < nu; i++)
       FUZZ_CHECK(lkattrs_map_set(ref, eu[i].key, eu[i].key_len, eu[i].value,
                                  eu[i].value_len) == LKATTRS_OK);
-    FUZZ_CHECK(same_bytes(a, ref));
+    FUZZ_CHECK(fz_maps_same(a, ref));
     FUZZ_CHECK(changed == diff_count(snap, a));
     FUZZ_CHECK(ch.calls == changed && ch.ordered);
     if (lim.max_map_bytes) FUZZ_CHECK(lkattrs_map_bytes(a) <= lim.max_map_bytes);
@@ -140,9 +130,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (lkattrs_map_copy(f, snap) == LKATTRS_OK) {
     lkattrs_status fst = lkattrs_merge(f, eu, nu, &o, NULL, NULL);
     if (fst == LKATTRS_E_NOSPACE)
-      FUZZ_CHECK(same_bytes(f, snap));
+      FUZZ_CHECK(fz_maps_same(f, snap));
     else
-      FUZZ_CHECK(fst == st && same_bytes(f, st == LKATTRS_OK ? a : snap));
+      FUZZ_CHECK(fst == st && fz_maps_same(f, st == LKATTRS_OK ? a : snap));
   }
 
   /* 3. merge_map with the update as an update map == merge of its entries. */
@@ -156,8 +146,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   lkattrs_status s1 = lkattrs_merge_map(x, u, &o, NULL, NULL);
   lkattrs_status s2 = lkattrs_merge(y, ue, nuu, &o, NULL, NULL);
   FUZZ_CHECK(s1 == s2);
-  FUZZ_CHECK(same_bytes(x, y));
-  if (s1 != LKATTRS_OK) FUZZ_CHECK(same_bytes(x, snap));
+  FUZZ_CHECK(fz_maps_same(x, y));
+  if (s1 != LKATTRS_OK) FUZZ_CHECK(fz_maps_same(x, snap));
 
   /* 4. merge(a, diff(a, b)) == b, both forms. */
   lkattrs_merge_opts all = LKATTRS_MERGE_OPTS_INIT;
@@ -173,20 +163,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   FUZZ_CHECK(lkattrs_map_copy(x, snap) == LKATTRS_OK);
   FUZZ_CHECK(lkattrs_merge(x, de, dn, &all, &changed, NULL) == LKATTRS_OK);
   FUZZ_CHECK(changed == dn);
-  FUZZ_CHECK(same_bytes(x, b));
+  FUZZ_CHECK(fz_maps_same(x, b));
   free(de);
   lkattrs_map *dm = map_from(NULL, 0, LKATTRS_MAP_UPDATE);
   FUZZ_CHECK(lkattrs_diff_map(snap, b, dm) == LKATTRS_OK);
   FUZZ_CHECK(lkattrs_map_count(dm) == dn);
   FUZZ_CHECK(lkattrs_map_copy(y, snap) == LKATTRS_OK);
   FUZZ_CHECK(lkattrs_merge_map(y, dm, &all, NULL, NULL) == LKATTRS_OK);
-  FUZZ_CHECK(same_bytes(y, b));
+  FUZZ_CHECK(fz_maps_same(y, b));
   FUZZ_CHECK(lkattrs_diff(b, b, NULL, 0, &dn) == LKATTRS_OK && dn == 0);
 
   /* 5. join: atomic, and every surviving join value is in the result. */
   FUZZ_CHECK(lkattrs_map_copy(x, b) == LKATTRS_OK);
   st = lkattrs_join_opts(snap, eu, nu, &o, x, NULL);
-  if (st != LKATTRS_OK) FUZZ_CHECK(same_bytes(x, b));
+  if (st != LKATTRS_OK) FUZZ_CHECK(fz_maps_same(x, b));
 
   /* 6. hide_phone_number. */
   size_t removed = 0;

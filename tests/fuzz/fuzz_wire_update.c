@@ -16,22 +16,12 @@
  */
 #include <stdbool.h>
 
+#include "fuzz_maps.h"
 #include "fuzz_util.h"
 #include "lkattrs/lkattrs.h"
 
 static unsigned char info_out[1 << 17], resp_out[1 << 17];
 static unsigned char fixed_store[LKATTRS_MAP_FIXED_BYTES(64, 4096)];
-
-static bool same_bytes(const lkattrs_map *a, const lkattrs_map *b) {
-  unsigned char *x = NULL, *y = NULL;
-  size_t xl = 0, yl = 0;
-  FUZZ_CHECK(lkattrs_wire_encode_map(a, 15, NULL, &x, &xl) == LKATTRS_OK);
-  FUZZ_CHECK(lkattrs_wire_encode_map(b, 15, NULL, &y, &yl) == LKATTRS_OK);
-  bool same = xl == yl && (xl == 0 || memcmp(x, y, xl) == 0);
-  free(x);
-  free(y);
-  return same && lkattrs_map_equal(a, b);
-}
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_in in = {data, size};
@@ -89,7 +79,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
                                            &res, &det);
   FUZZ_CHECK(det.code == st);
   if (st != LKATTRS_OK) {
-    FUZZ_CHECK(same_bytes(m, snap));
+    FUZZ_CHECK(fz_maps_same(m, snap));
     FUZZ_CHECK(res.info_len == 0);
   } else {
     /* The map-based path from the same entries. */
@@ -109,7 +99,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (n || o.merge.can_update_metadata || o.merge.origin >= LKATTRS_ORIGIN_SERVER) {
       FUZZ_CHECK(mst == LKATTRS_OK);
       FUZZ_CHECK(changed == res.attrs_changed);
-      FUZZ_CHECK(same_bytes(m, expect));
+      FUZZ_CHECK(fz_maps_same(m, expect));
     }
     free(e);
     if (res.info_len && !o.envelope) {

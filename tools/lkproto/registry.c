@@ -9,11 +9,12 @@ static const char *type_package(const lk_type *t) {
   return t->is_enum ? t->enm->package_name : t->msg->package_name;
 }
 
-/* protoc's map entry name: `mid_to_track_id` -> `MidToTrackIdEntry`. */
-static void map_entry_name(const char *field, char *out, size_t outsz) {
+/* Drops each '_' and upper-cases the letter after it (and the first letter
+ * when cap_first): protoc's lowerCamelCase / UpperCamelCase rule. */
+static size_t camel_case(const char *name, int cap_first, char *out, size_t outsz) {
   size_t n = 0;
-  int cap = 1;
-  for (const char *p = field; *p && n + 1 < outsz; p++) {
+  int cap = cap_first;
+  for (const char *p = name; *p && n + 1 < outsz; p++) {
     if (*p == '_') {
       cap = 1;
     } else if (cap) {
@@ -24,23 +25,17 @@ static void map_entry_name(const char *field, char *out, size_t outsz) {
     }
   }
   out[n] = '\0';
+  return n;
+}
+
+/* protoc's map entry name: `mid_to_track_id` -> `MidToTrackIdEntry`. */
+static void map_entry_name(const char *field, char *out, size_t outsz) {
+  size_t n = camel_case(field, 1, out, outsz);
   if (n + sizeof "Entry" <= outsz) memcpy(out + n, "Entry", sizeof "Entry");
 }
 
 void lk_json_name(const char *proto_name, char *out, size_t outsz) {
-  size_t n = 0;
-  int cap = 0;
-  for (const char *p = proto_name; *p && n + 1 < outsz; p++) {
-    if (*p == '_') {
-      cap = 1;
-    } else if (cap) {
-      out[n++] = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
-      cap = 0;
-    } else {
-      out[n++] = *p;
-    }
-  }
-  out[n] = '\0';
+  (void)camel_case(proto_name, 0, out, outsz);
 }
 
 static int entry_shape(const ProtobufCMessageDescriptor *d) {
