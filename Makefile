@@ -122,18 +122,19 @@ $(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
 	$(AR) rcs $@ $^
 
 # ---------------------------------------------------------------------------
-# libattrs: the hand-written attribute library.  Adapter sources (glue to a
-# generator's code) are named adapter_*.c and are not part of the core.
+# libattrs: the hand-written attribute library.  Its core is libattrs/src/,
+# one folder per layer (base, rules, storage, engine, merge, wire, state);
+# the adapters (glue to a generator's code) live in libattrs/adapters/.
 # Compiled with -fvisibility=hidden: only what the headers mark LKATTRS_API is
 # exported from the shared library.
-LKATTRS_CORE_SRC := $(sort $(filter-out libattrs/src/adapter_%,$(wildcard libattrs/src/*.c)))
+LKATTRS_CORE_SRC := $(sort $(wildcard libattrs/src/*/*.c))
 LKATTRS_CORE_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKATTRS_CORE_SRC))
 LKATTRS_CFLAGS := -Ilibattrs/include -Ilibattrs/src
 LKATTRS_VISIBILITY := -fvisibility=hidden
 LIBLKATTRS_A := $(LIB)/liblkattrs.a
 LIBLKATTRS_SO := $(LIB)/liblkattrs.so.$(LKATTRS_ABI_MAJOR)
 
-$(OBJ)/libattrs/%.o: libattrs/%.c $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*.h)
+$(OBJ)/libattrs/%.o: libattrs/%.c $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) -c $< -o $@
 

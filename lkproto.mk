@@ -38,12 +38,11 @@ LKPROTO_GENERATED ?= $(LKPROTO_DIR)/generated
 LKPROTO_VERSION := $(shell sed -n 's/^\#define LKATTRS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \
   $(LKPROTO_DIR)/libattrs/include/lkattrs/version.h | paste -sd.)
 
-# libattrs: every source but the adapters.
-LKPROTO_LKATTRS_SRC := $(sort $(filter-out $(wildcard $(LKPROTO_DIR)/libattrs/src/adapter_*.c),\
-  $(wildcard $(LKPROTO_DIR)/libattrs/src/*.c)))
+# libattrs: the core (one folder per layer under src/); the adapters apart.
+LKPROTO_LKATTRS_SRC := $(sort $(wildcard $(LKPROTO_DIR)/libattrs/src/*/*.c))
 LKPROTO_LKATTRS_CFLAGS := -I$(LKPROTO_DIR)/libattrs/include
-LKPROTO_LKATTRS_PROTOBUFC_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/src/adapter_protobufc.c)
-LKPROTO_LKATTRS_NANOPB_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/src/adapter_nanopb.c)
+LKPROTO_LKATTRS_PROTOBUFC_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/adapters/protobufc.c)
+LKPROTO_LKATTRS_NANOPB_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/adapters/nanopb.c)
 
 # The generated files, named from the schema by tools/generate.sh --list (so
 # the lists are right before a regeneration has written them).

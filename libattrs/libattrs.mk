@@ -13,22 +13,22 @@ LKATTRS_MK_INCLUDED := 1
 #   -llkattrs-nanopb -llkattrs -llkproto-nanopb -lprotobuf-nanopb
 LIBLKATTRS_PBC_A := $(LIB)/liblkattrs-protobufc.a
 LIBLKATTRS_NPB_A := $(LIB)/liblkattrs-nanopb.a
-LKATTRS_ADAPTER_HDRS := $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*.h)
+LKATTRS_ADAPTER_HDRS := $(wildcard libattrs/include/lkattrs/*.h)
 
-$(OBJ)/libattrs/src/adapter_protobufc.o: libattrs/src/adapter_protobufc.c $(LKATTRS_ADAPTER_HDRS)
+$(OBJ)/libattrs/adapters/protobufc.o: libattrs/adapters/protobufc.c $(LKATTRS_ADAPTER_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(PBC_CFLAGS) -c $< -o $@
 
-$(OBJ)/libattrs/src/adapter_nanopb.o: libattrs/src/adapter_nanopb.c $(LKATTRS_ADAPTER_HDRS)
+$(OBJ)/libattrs/adapters/nanopb.o: libattrs/adapters/nanopb.c $(LKATTRS_ADAPTER_HDRS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(NPB_CFLAGS) -c $< -o $@
 
-$(LIBLKATTRS_PBC_A): $(OBJ)/libattrs/src/adapter_protobufc.o
+$(LIBLKATTRS_PBC_A): $(OBJ)/libattrs/adapters/protobufc.o
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIBLKATTRS_NPB_A): $(OBJ)/libattrs/src/adapter_nanopb.o
+$(LIBLKATTRS_NPB_A): $(OBJ)/libattrs/adapters/nanopb.o
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(AR) rcs $@ $^

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/size.sh - flash and RAM used by libattrs on a Cortex-M4.
 #
-# 1. Every core source (libattrs/src/*.c except adapter_*.c), compiled for
+# 1. Every core source (libattrs/src/LAYER/*.c; the adapters are apart), compiled for
 #    Cortex-M4 with -Os, without heap mode and without error strings:
 #    flash (.text + .rodata + .data) and RAM (.data + .bss) per module and
 #    in all, and the heap references of each object (undefined malloc,
@@ -48,9 +48,8 @@ mkdir -p "$out/core" "$out/fw" "$out/npb"
 echo "== libattrs core, every function (Cortex-M4, -Os -mthumb, LKATTRS_NO_MALLOC, LKATTRS_NO_ERRMSG)"
 printf '%-26s %7s %7s %6s %6s %7s %6s  %s\n' module text rodata data bss flash RAM heap
 tt=0 tr=0 td=0 tb=0 heap_total=0
-for src in libattrs/src/*.c; do
+for src in libattrs/src/*/*.c; do
   name=$(basename "$src" .c)
-  [[ $name == adapter_* ]] && continue
   "$CC" "${flags[@]}" -c "$src" -o "$out/core/$name.o"
   read -r t r d b < <(sections "$out/core/$name.o")
   heap=$("$NM" -u "$out/core/$name.o" | awk '$2 ~ /^(malloc|calloc|realloc|free)$/ {print $2}' | tr '\n' ' ')
@@ -99,9 +98,11 @@ firmware() { # dir extra-flags...
   local dir=$1
   shift
   local objs=()
-  for m in validate map patch wire names errors; do
-    "$CC" "${flags[@]}" "$@" -c "libattrs/src/$m.c" -o "$dir/$m.o"
-    objs+=("$dir/$m.o")
+  local m
+  for m in rules/validate rules/text rules/names storage/map engine/engine merge/patch \
+           wire/wire wire/prim base/errors base/base; do
+    "$CC" "${flags[@]}" "$@" -c "libattrs/src/$m.c" -o "$dir/${m#*/}.o"
+    objs+=("$dir/${m#*/}.o")
   done
   "$CC" "${flags[@]}" "$@" -c tests/bench/firmware.c -o "$dir/main.o"
   "$CC" "${arch[@]}" --specs=nano.specs --specs=nosys.specs -Wl,--gc-sections \

@@ -3,9 +3,9 @@
  *
  *   client.c  a constrained client: nanopb code, fixed-storage maps, no
  *             malloc (lkattrs/nanopb.h)
- *   server.c  a server: builds ParticipantInfo with the protobuf-c code
- *             (lkattrs/protobufc.h) and applies updates on the wire
- *             (lkattrs/update.h)
+ *   server.c  a server: one participant state per participant
+ *             (lkattrs/participant.h), its first ParticipantInfo packed
+ *             with the protobuf-c code, every update applied on the wire
  *   main.c    the conversation, step by step
  */
 #ifndef EXAMPLE_H
@@ -25,15 +25,13 @@ typedef struct {
 
 /* ---- server ---- */
 typedef struct {
-  const char *sid, *identity, *name;
-  bool can_update_metadata; /* the token's canUpdateOwnMetadata */
-  lkattrs_map *attrs;       /* the participant's attributes */
-  unsigned char info[4096]; /* its current ParticipantInfo */
-  size_t info_len;
+  const char *identity;
+  bool can_update_metadata;   /* the token's canUpdateOwnMetadata */
+  lkattrs_participant *state; /* its ParticipantInfo, owned by libattrs */
 } participant;
 
-/* Join: attributes from the token; the ParticipantInfo (version 1) built
- * with protobuf-c.  Returns 0 on success. */
+/* Join: the ParticipantInfo packed with protobuf-c, then the token's
+ * attributes (version 1 when there are any).  Returns 0 on success. */
 int server_join(participant *p, const char *sid, const char *identity,
                 const char *name, bool can_update, const lkattrs_entry *token,
                 size_t n);
@@ -41,7 +39,8 @@ int server_join(participant *p, const char *sid, const char *identity,
 void server_broadcast(const participant *p, msg_t *out);
 /* Apply a client's SignalRequest under the room's limits: resp receives
  * SignalResponse{request_response}, bcast (n = 0 when nothing changed)
- * SignalResponse{update}.  Returns the status of lkattrs_update_apply(). */
+ * SignalResponse{update}.  Returns the status of
+ * lkattrs_participant_apply(). */
 lkattrs_status server_handle(participant *p, const msg_t *in,
                              const lkattrs_limits *room, msg_t *resp,
                              msg_t *bcast);

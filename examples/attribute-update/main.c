@@ -1,6 +1,6 @@
 /*
  * main.c - an attribute update, end to end: a client (nanopb) asks for new
- * attributes, the server (protobuf-c + libattrs' wire path) applies them
+ * attributes, the server (a libattrs participant state) applies them
  * under the participant's permission and the room's limits, answers, and
  * broadcasts; the client reports what changed, as livekit-client's
  * attributesChanged event would.  Then two refusals: NOT_ALLOWED and
@@ -81,6 +81,33 @@ static bool map_is(const lkattrs_map *m, const lkattrs_entry *e, size_t n) {
   return true;
 }
 
+/* The server's state holds exactly these attributes. */
+static bool state_is(const lkattrs_participant *p, const lkattrs_entry *e, size_t n) {
+  if (lkattrs_participant_count(p) != n) return false;
+  for (size_t i = 0; i < n; i++) {
+    const char *v;
+    size_t vl;
+    if (lkattrs_participant_get(p, e[i].key, e[i].key_len, &v, &vl) != LKATTRS_OK ||
+        vl != e[i].value_len || memcmp(v, e[i].value, vl) != 0)
+      return false;
+  }
+  return true;
+}
+
+/* A log line of the state's attributes, redacted (lkattrs/privacy.h works
+ * on a map: one is read from the bytes for it). */
+static bool log_line(const lkattrs_participant *p, char *line, size_t cap) {
+  static const uint32_t attrs[] = {LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES};
+  lkattrs_map *m;
+  size_t n;
+  const unsigned char *b = lkattrs_participant_bytes(p, LKATTRS_VIEW_PARTICIPANT_INFO, &n);
+  if (lkattrs_map_new(NULL, 0, &m) != LKATTRS_OK) return false;
+  bool ok = lkattrs_wire_read_map(b, n, attrs, 1, m, NULL) == LKATTRS_OK &&
+            lkattrs_redact_format(m, 0, line, cap, NULL) == LKATTRS_OK;
+  lkattrs_map_free(m);
+  return ok;
+}
+
 #define ENT(k, v) {k, sizeof k - 1, v, sizeof v - 1}
 
 int main(int argc, char **argv) {
@@ -128,8 +155,10 @@ int main(int argc, char **argv) {
   st = server_handle(&alice, at(1), &room, &ours[2], &ours[3]);
   printf("    server: %s\n", lkattrs_strerror(st));
   expect(st == LKATTRS_OK && ours[3].n > 0, "server accepts the update and broadcasts");
+  expect(lkattrs_participant_version(alice.state) == 2 && state_is(alice.state, wanted, 3),
+         "server state: alice v2 with the new attributes");
   char line[256];
-  if (lkattrs_redact_format(alice.attrs, 0, line, sizeof line, NULL) == LKATTRS_OK)
+  if (log_line(alice.state, line, sizeof line))
     printf("    server log: alice attributes %s\n", line);
   show(2);
   expect(client_receive(at(2), &rid, &reason, &version, changed, sizeof changed) &&
@@ -167,17 +196,11 @@ int main(int argc, char **argv) {
   client_init();
   expect(client_request(too_big, 1, 2, &ours[6]), "alice builds a large update");
   show(6);
-  uint32_t v_before = 0;
-  {
-    lkattrs_wire_field f;
-    const uint32_t path[] = {10};
-    if (lkattrs_wire_find(alice.info, alice.info_len, path, 1, &f, NULL) == LKATTRS_OK)
-      v_before = (uint32_t)f.value;
-  }
+  uint32_t v_before = lkattrs_participant_version(alice.state);
   st = server_handle(&alice, at(6), &room, &ours[7], &none);
   printf("    server: %s\n", lkattrs_strerror(st));
   expect(st == LKATTRS_E_TOO_LARGE && none.n == 0 && v_before == 2 &&
-             map_is(alice.attrs, wanted, 3),
+             lkattrs_participant_version(alice.state) == 2 && state_is(alice.state, wanted, 3),
          "server refuses: LIMIT_EXCEEDED, alice unchanged");
   show(7);
   expect(client_receive(at(7), &rid, &reason, &version, changed, sizeof changed) &&

@@ -20,7 +20,7 @@ lkattrs_status lktoken_join(const lktoken_claims *claims,
   const lkattrs_allocator *alc =
       claims->owned_alc_.alloc != NULL ? &claims->owned_alc_ : NULL;
   lkattrs_map *start = NULL;
-  lkattrs_status st = lkattrs_map_new(alc, &start);
+  lkattrs_status st = lkattrs_map_new(alc, 0, &start);
   /* The token's entries, trusted (an empty value is skipped). */
   for (size_t i = 0; st == LKATTRS_OK && i < claims->attributes_count; i++) {
     const lkattrs_entry *e = &claims->attributes[i];
@@ -39,7 +39,7 @@ lkattrs_status lktoken_join(const lktoken_claims *claims,
     lkattrs_merge_opts o = LKATTRS_MERGE_OPTS_INIT;
     if (opts != NULL) o = *opts;
     o.can_update_metadata = lktoken_can_update_metadata(claims);
-    st = lkattrs_join_opts(start, join_attrs, join_count, &o, out, detail);
+    st = lkattrs_join(start, join_attrs, join_count, &o, out, detail);
   } else if (start == NULL && detail != NULL) {
     memset(detail, 0, sizeof *detail);
     detail->code = st;

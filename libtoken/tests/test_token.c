@@ -745,7 +745,7 @@ static void test_join(void **state) {
 
   lkattrs_entry join[] = {E("b", "2"), E("c", "3")};
   lkattrs_map *out = NULL;
-  assert_int_equal(lkattrs_map_new(NULL, &out), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, 0, &out), LKATTRS_OK);
   lkattrs_error_detail d;
   assert_int_equal(lktoken_join(&v, join, 2, NULL, out, &d), LKATTRS_OK);
   assert_map_is(out, (const char *const[]){"a", "0", "b", "2", "c", "3", NULL});
@@ -809,7 +809,7 @@ static void test_allocation_failures(void **state) {
     }
     /* The join's temporary map uses the claims' allocator as well. */
     lkattrs_map *out = NULL;
-    assert_int_equal(lkattrs_map_new(NULL, &out), LKATTRS_OK);
+    assert_int_equal(lkattrs_map_new(NULL, 0, &out), LKATTRS_OK);
     lkattrs_error_detail d;
     lkattrs_status js = lktoken_join(&v, join, 2, NULL, out, &d);
     if (js == LKATTRS_OK) {

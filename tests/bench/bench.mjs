@@ -1,11 +1,13 @@
 // bench.mjs - LiveKit's own JS (@livekit/protocol 1.52.1) on the server
-// update path of make bench: fromBinary the UpdateParticipantMetadata, merge
-// its attributes into a kept ParticipantInfo object ("" deletes), bump the
-// version, toBinary the ParticipantInfo and the RequestResponse that echoes
-// the request (what tests/bench/bench.c times for the C paths).
+// update path of make bench: fromBinary the SignalRequest (its
+// update_metadata arm), merge its attributes into a kept ParticipantInfo
+// object ("" deletes), bump the version, toBinary the ParticipantInfo and the
+// RequestResponse that echoes the request (what tests/bench/bench.c times for
+// the C paths).
 //
 // usage: node bench.mjs INPUTS [--smoke] [--reps N] [--ms MS]
-//   INPUTS   written by `bench --inputs`: "n k info_hex update0_hex update1_hex"
+//   INPUTS   written by `bench --inputs`: "n k info_hex request0_hex request1_hex"
+//            (request: an encoded SignalRequest {update_metadata})
 // prints "update n k median_ns min_ns max_ns" per line (ns per update), or
 // with --smoke "bytes n k info_hex resp_hex" after applying update0 once.
 import { readFileSync } from 'node:fs';
@@ -48,7 +50,9 @@ function makeCase(line) {
 
 // One update, as a LiveKit server written in JS would do it.
 function update(c) {
-  const u = lk.UpdateParticipantMetadata.fromBinary(c.upd[c.turn]);
+  const req = lk.SignalRequest.fromBinary(c.upd[c.turn]);
+  if (req.message.case !== 'updateMetadata') throw new Error('not an update_metadata');
+  const u = req.message.value;
   const attrs = c.pi.attributes;
   for (const [key, value] of Object.entries(u.attributes)) {
     if (value === '') delete attrs[key];

@@ -34,7 +34,7 @@
 
 static int check_lkattrs(void) {
   lkattrs_map *m = NULL;
-  CHECK(lkattrs_map_new(NULL, &m) == LKATTRS_OK);
+  CHECK(lkattrs_map_new(NULL, 0, &m) == LKATTRS_OK);
   lkattrs_entry up[] = {{"color", 5, "blue", 4}, {"old", 3, "", 0}};
   lkattrs_merge_opts o = LKATTRS_MERGE_OPTS_INIT; /* a client... */
   o.can_update_metadata = true;                  /* ...with the grant */

@@ -9,12 +9,13 @@ build=$1
 shift
 sources() {
   case $1 in
-    wire_reader) echo libattrs/src/wire.c ;;
-    wire_update) echo libattrs/src/update.c ;;
-    validate) echo libattrs/src/validate.c libattrs/src/names.c ;;
-    merge) echo libattrs/src/patch.c libattrs/src/map.c ;;
-    pbc_signal) echo libattrs/src/adapter_protobufc.c ;;
-    npb_signal) echo libattrs/src/adapter_nanopb.c ;;
+    wire_reader) echo libattrs/src/wire/wire.c libattrs/src/wire/prim.c ;;
+    participant) echo libattrs/src/state/*.c ;;
+    validate) echo libattrs/src/rules/validate.c libattrs/src/rules/names.c ;;
+    text) echo libattrs/src/rules/text.c ;;
+    merge) echo libattrs/src/merge/patch.c libattrs/src/storage/map.c libattrs/src/engine/engine.c ;;
+    pbc_signal) echo libattrs/adapters/protobufc.c ;;
+    npb_signal) echo libattrs/adapters/nanopb.c ;;
     lkproto_decode) echo tools/lkproto/wire_decode.c tools/lkproto/json_out.c ;;
     lkproto_encode) echo tools/lkproto/json_in.c ;;
     token) echo libtoken/src/jwt.c libtoken/src/claims.c libtoken/src/b64url.c ;;

@@ -1,7 +1,6 @@
 /*
- * fuzz_maps.h - a property shared by the map harnesses (fuzz_merge.c,
- * fuzz_wire_update.c): two maps are the same when they hold equal entries
- * and encode to the same bytes.
+ * fuzz_maps.h - a property of the map harness (fuzz_merge.c): two maps are
+ * the same when they hold equal entries and encode to the same bytes.
  */
 #ifndef LKATTRS_FUZZ_MAPS_H
 #define LKATTRS_FUZZ_MAPS_H

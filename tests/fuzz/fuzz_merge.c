@@ -37,7 +37,7 @@ static size_t read_entries(fuzz_in *in, lkattrs_entry *e, size_t max) {
 
 static lkattrs_map *map_from(const lkattrs_entry *e, size_t n, unsigned flags) {
   lkattrs_map *m = NULL;
-  FUZZ_CHECK(lkattrs_map_new_opts(NULL, flags, &m) == LKATTRS_OK);
+  FUZZ_CHECK(lkattrs_map_new(NULL, flags, &m) == LKATTRS_OK);
   for (size_t i = 0; i < n; i++)
     (void)lkattrs_map_set(m, e[i].key, e[i].key_len, e[i].value, e[i].value_len);
   return m;
@@ -175,7 +175,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   /* 5. join: atomic, and every surviving join value is in the result. */
   FUZZ_CHECK(lkattrs_map_copy(x, b) == LKATTRS_OK);
-  st = lkattrs_join_opts(snap, eu, nu, &o, x, NULL);
+  st = lkattrs_join(snap, eu, nu, &o, x, NULL);
   if (st != LKATTRS_OK) FUZZ_CHECK(fz_maps_same(x, b));
 
   /* 6. hide_phone_number. */

@@ -52,12 +52,12 @@ static void roundtrip(const ProtobufCMessageDescriptor *desc, const uint8_t *dat
   free(b2);
 
   lkattrs_map *map = NULL;
-  FUZZ_CHECK(lkattrs_map_new(NULL, &map) == LKATTRS_OK);
+  FUZZ_CHECK(lkattrs_map_new(NULL, 0, &map) == LKATTRS_OK);
   if (desc == &livekit__signal_request__descriptor) {
     Livekit__SignalRequest *r = (Livekit__SignalRequest *)m;
     if (r->message_case == LIVEKIT__SIGNAL_REQUEST__MESSAGE_UPDATE_METADATA) {
       lkattrs_map *u = NULL;
-      FUZZ_CHECK(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u) == LKATTRS_OK);
+      FUZZ_CHECK(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u) == LKATTRS_OK);
       (void)lkattrs_pbc_update_participant_metadata_get(r->update_metadata, u, NULL);
       lkattrs_map_free(u);
     }
@@ -74,7 +74,7 @@ static void roundtrip(const ProtobufCMessageDescriptor *desc, const uint8_t *dat
         pi->n_attributes = 0;
         FUZZ_CHECK(lkattrs_pbc_participant_info_set(pi, map, NULL) == LKATTRS_OK);
         lkattrs_map *back = NULL;
-        FUZZ_CHECK(lkattrs_map_new(NULL, &back) == LKATTRS_OK);
+        FUZZ_CHECK(lkattrs_map_new(NULL, 0, &back) == LKATTRS_OK);
         FUZZ_CHECK(lkattrs_pbc_participant_info_get(pi, back, NULL) == LKATTRS_OK);
         FUZZ_CHECK(lkattrs_map_equal(back, map));
         lkattrs_map_free(back);

@@ -124,7 +124,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   /* A key that validates can be stored and read back. */
   if (key_ok) {
     lkattrs_map *m = NULL;
-    FUZZ_CHECK(lkattrs_map_new(NULL, &m) == LKATTRS_OK);
+    FUZZ_CHECK(lkattrs_map_new(NULL, 0, &m) == LKATTRS_OK);
     FUZZ_CHECK(lkattrs_map_set(m, t, n, "v", 1) == LKATTRS_OK);
     const char *v;
     FUZZ_CHECK(lkattrs_map_get(m, t, n, &v, NULL) == LKATTRS_OK);

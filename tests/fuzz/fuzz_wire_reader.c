@@ -147,12 +147,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
 
   /* read_map: last wins, atomic. */
   lkattrs_map *m = NULL, *ref = NULL, *old = NULL;
-  FUZZ_CHECK(lkattrs_map_new(NULL, &m) == LKATTRS_OK);
-  FUZZ_CHECK(lkattrs_map_new(NULL, &ref) == LKATTRS_OK);
-  FUZZ_CHECK(lkattrs_map_new(NULL, &old) == LKATTRS_OK);
+  FUZZ_CHECK(lkattrs_map_new(NULL, 0, &m) == LKATTRS_OK);
+  FUZZ_CHECK(lkattrs_map_new(NULL, 0, &ref) == LKATTRS_OK);
+  FUZZ_CHECK(lkattrs_map_new(NULL, 0, &old) == LKATTRS_OK);
   FUZZ_CHECK(lkattrs_map_set(m, "old", 3, "1", 1) == LKATTRS_OK);
   FUZZ_CHECK(lkattrs_map_copy(old, m) == LKATTRS_OK);
-  lkattrs_status rst = lkattrs_wire_read_map(data, size, p15, 1, 0, m, NULL);
+  lkattrs_status rst = lkattrs_wire_read_map(data, size, p15, 1, m, NULL);
   /* A message the reader refuses is refused (the key rules may be met
    * before a wire error further on, so the status may differ). */
   if (st != LKATTRS_OK) FUZZ_CHECK(rst != LKATTRS_OK);
@@ -167,8 +167,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t elen = 0;
     FUZZ_CHECK(lkattrs_wire_encode_map(m, 15, NULL, &enc, &elen) == LKATTRS_OK);
     lkattrs_map *back = NULL;
-    FUZZ_CHECK(lkattrs_map_new(NULL, &back) == LKATTRS_OK);
-    FUZZ_CHECK(lkattrs_wire_read_map(enc, elen, p15, 1, 0, back, NULL) == LKATTRS_OK);
+    FUZZ_CHECK(lkattrs_map_new(NULL, 0, &back) == LKATTRS_OK);
+    FUZZ_CHECK(lkattrs_wire_read_map(enc, elen, p15, 1, back, NULL) == LKATTRS_OK);
     FUZZ_CHECK(lkattrs_map_equal(back, m));
     lkattrs_map_free(back);
     free(enc);

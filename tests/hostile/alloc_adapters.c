@@ -71,7 +71,7 @@ static void test_get(void) {
   for (size_t at = 1;; at++) {
     lkattrs_map *m = NULL;
     ca.fail_at = 0;
-    EXPECT(lkattrs_map_new(&a, &m) == LKATTRS_OK);
+    EXPECT(lkattrs_map_new(&a, 0, &m) == LKATTRS_OK);
     EXPECT(lkattrs_map_set(m, "old", 3, "1", 1) == LKATTRS_OK);
     long live = ca.live_blocks;
     ca.fail_at = ca.calls + at;
@@ -103,7 +103,7 @@ static void test_set(void) {
   counting_alloc ca = {0};
   lkattrs_allocator a = counting_allocator(&ca);
   lkattrs_map *m = NULL;
-  EXPECT(lkattrs_map_new(&a, &m) == LKATTRS_OK);
+  EXPECT(lkattrs_map_new(&a, 0, &m) == LKATTRS_OK);
   for (int i = 0; i < N; i++)
     EXPECT(lkattrs_map_set(m, keys[i], strlen(keys[i]), vals[i], strlen(vals[i])) == LKATTRS_OK);
   for (int which = 0; which < 2; which++) {
@@ -142,7 +142,7 @@ static void test_update_map(void) {
   counting_alloc ca = {0};
   lkattrs_allocator a = counting_allocator(&ca);
   lkattrs_map *m = NULL;
-  EXPECT(lkattrs_map_new_opts(&a, LKATTRS_MAP_UPDATE, &m) == LKATTRS_OK);
+  EXPECT(lkattrs_map_new(&a, LKATTRS_MAP_UPDATE, &m) == LKATTRS_OK);
   for (int i = 0; i < N; i++)
     EXPECT(lkattrs_map_set(m, keys[i], strlen(keys[i]), i % 3 ? vals[i] : "", i % 3 ? strlen(vals[i]) : 0) ==
            LKATTRS_OK);

@@ -4,8 +4,9 @@
  * Every case runs in `make check` (check-hostile), under ASan+UBSan and
  * valgrind too; the run ends with "hostile: N passed, M failed".
  *
- * Entry points attacked: the wire reader and the update path
- * (lkattrs/wire.h, lkattrs/update.h), validation and merge
+ * Entry points attacked: the wire reader and the participant state
+ * (lkattrs/wire.h, lkattrs/participant.h: load, apply, responses),
+ * validation and merge
  * (lkattrs/validate.h, lkattrs/patch.h), the map's size arithmetic, and
  * lkproto's strict decoder and JSON reader (tools/lkproto).
  * Inputs are exact-size heap copies, so that a read one byte past the end is
@@ -15,6 +16,9 @@
 
 #include "lkattrs/lkattrs.h"
 #include "lkproto.h"
+
+/* lkattrs_join() options of a client with can_update_metadata. */
+#define GRANTED (&(lkattrs_merge_opts){LKATTRS_ORIGIN_CLIENT, true, false, NULL, NULL, NULL})
 
 /* ---------------------------------------------------------------------------
  * Helpers. */
@@ -37,9 +41,9 @@ static lkattrs_status collect(const hb *p, unsigned flags, size_t *count,
  * freed when out is NULL). */
 static lkattrs_status read_map(const hb *p, unsigned mflags, lkattrs_map **out) {
   lkattrs_map *m = NULL;
-  if (lkattrs_map_new_opts(NULL, mflags, &m) != LKATTRS_OK) abort();
+  if (lkattrs_map_new(NULL, mflags, &m) != LKATTRS_OK) abort();
   unsigned char *c = exact(p->b, p->n);
-  lkattrs_status st = lkattrs_wire_read_map(c, p->n, P15, 1, 0, m, NULL);
+  lkattrs_status st = lkattrs_wire_read_map(c, p->n, P15, 1, m, NULL);
   free(c);
   if (out)
     *out = m;
@@ -50,7 +54,7 @@ static lkattrs_status read_map(const hb *p, unsigned mflags, lkattrs_map **out) 
 
 static lkattrs_map *map_of(const char *const *kv) {
   lkattrs_map *m = NULL;
-  if (lkattrs_map_new(NULL, &m) != LKATTRS_OK) abort();
+  if (lkattrs_map_new(NULL, 0, &m) != LKATTRS_OK) abort();
   for (; kv && kv[0]; kv += 2)
     if (lkattrs_map_set(m, kv[0], strlen(kv[0]), kv[1], strlen(kv[1])) != LKATTRS_OK) abort();
   return m;
@@ -116,22 +120,146 @@ static void signal_update(hb *p, const lkattrs_entry *e, size_t n, uint32_t rid)
   hb_free(&u);
 }
 
-/* update_apply of an exact copy of upd onto attrs (info empty). */
-static unsigned char info_buf[1 << 21], resp_buf[1 << 21];
-static lkattrs_status apply(lkattrs_map *attrs, const hb *upd, const lkattrs_update_opts *o,
-                            lkattrs_update_result *r) {
-  unsigned char *c = exact(upd->b, upd->n);
-  lkattrs_update_buffers b = {info_buf, sizeof info_buf, resp_buf, sizeof resp_buf};
-  lkattrs_status st =
-      lkattrs_update_apply(attrs, NULL, 0, c, upd->n, LKATTRS_UPDATE_SIGNAL_REQUEST, o, &b, r, NULL);
+/* ---- the participant state (lkattrs/participant.h) ---- */
+
+static unsigned char resp_buf[1 << 21];
+
+/* A copy of the state's ParticipantInfo bytes. */
+static hb snapshot(const lkattrs_participant *p) {
+  hb s = {0};
+  size_t n;
+  const unsigned char *b = lkattrs_participant_bytes(p, LKATTRS_VIEW_PARTICIPANT_INFO, &n);
+  if (!b) abort();
+  hb_raw(&s, b, n);
+  return s;
+}
+static bool same_bytes(const lkattrs_participant *p, const hb *s) {
+  size_t n;
+  const unsigned char *b = lkattrs_participant_bytes(p, LKATTRS_VIEW_PARTICIPANT_INFO, &n);
+  return b && n == s->n && (n == 0 || memcmp(b, s->b, n) == 0);
+}
+
+/* Load an exact copy of info (NULL: nothing) into p; on an error the state
+ * must be as before, byte for byte (else 999).  A loaded state must read
+ * back to the same bytes (canonical: else 998). */
+static lkattrs_status load(lkattrs_participant *p, const hb *info, lkattrs_error_detail *d) {
+  hb before = snapshot(p);
+  unsigned char *c = info ? exact(info->b, info->n) : NULL;
+  lkattrs_status st = lkattrs_participant_load(p, c, info ? info->n : 0, d);
   free(c);
+  if (st != LKATTRS_OK && !same_bytes(p, &before)) st = (lkattrs_status)999;
+  hb_free(&before);
+  if (st == LKATTRS_OK) {
+    lkattrs_participant *q = NULL;
+    hb now = snapshot(p);
+    if (lkattrs_participant_new(NULL, &q) != LKATTRS_OK) abort();
+    if (lkattrs_participant_load(q, now.b, now.n, NULL) != LKATTRS_OK || !same_bytes(q, &now))
+      st = (lkattrs_status)998;
+    lkattrs_participant_free(q);
+    hb_free(&now);
+  }
   return st;
 }
 
-static lkattrs_update_opts client_update(bool grant) {
-  lkattrs_update_opts o = LKATTRS_UPDATE_OPTS_INIT;
-  o.merge.can_update_metadata = grant;
+/* A heap state loaded with info (NULL: empty). */
+static lkattrs_participant *state_of(const hb *info) {
+  lkattrs_participant *p = NULL;
+  if (lkattrs_participant_new(NULL, &p) != LKATTRS_OK) abort();
+  if (info && load(p, info, NULL) != LKATTRS_OK) abort();
+  return p;
+}
+
+/* A heap state holding the attributes kv (a ParticipantInfo of identity
+ * "alice" and those entries, loaded). */
+static lkattrs_participant *state_kv(const char *const *kv) {
+  hb info = {0};
+  hb_bytes(&info, 2, "alice", 5);
+  for (; kv && kv[0]; kv += 2) hb_entry(&info, 15, kv[0], kv[1]);
+  lkattrs_participant *p = state_of(&info);
+  hb_free(&info);
+  return p;
+}
+
+/* The state's value of key is v (NULL: absent). */
+static bool has(const lkattrs_participant *p, const char *key, const char *v) {
+  const char *got;
+  size_t gl;
+  lkattrs_status st = lkattrs_participant_get(p, key, strlen(key), &got, &gl);
+  if (!v) return st == LKATTRS_E_NOT_FOUND;
+  return st == LKATTRS_OK && gl == strlen(v) && memcmp(got, v, gl) == 0;
+}
+
+/* Apply an exact copy of upd (of `kind`) to p, the response (echo,
+ * envelope as given) into rb, or into resp_buf when rb is NULL.  On an
+ * error the state must be as before (else 999); a response written must be
+ * well-formed and within the buffer (else 997). */
+static lkattrs_status apply_kind(lkattrs_participant *p, const hb *upd, lkattrs_update_kind kind,
+                                 const lkattrs_rules *rules, const lkattrs_response_buf *rb,
+                                 lkattrs_update_result *r, lkattrs_error_detail *d) {
+  static const lkattrs_response_buf whole = {resp_buf, sizeof resp_buf, true, true};
+  if (!rb) rb = &whole;
+  hb before = snapshot(p);
+  unsigned char *c = exact(upd->b, upd->n);
+  lkattrs_status st = lkattrs_participant_apply(p, c, upd->n, kind, rules, rb, r, d);
+  free(c);
+  if (st != LKATTRS_OK && !same_bytes(p, &before)) st = (lkattrs_status)999;
+  if (r->resp_len &&
+      (!rb->data || r->resp_len > rb->cap || lkattrs_wire_check(rb->data, r->resp_len, NULL)))
+    st = (lkattrs_status)997;
+  hb_free(&before);
+  return st;
+}
+
+/* A SignalRequest from a client, the whole response wanted. */
+static lkattrs_status apply(lkattrs_participant *p, const hb *upd, const lkattrs_rules *rules,
+                            lkattrs_update_result *r) {
+  return apply_kind(p, upd, LKATTRS_UPDATE_SIGNAL_REQUEST, rules, NULL, r, NULL);
+}
+
+static lkattrs_rules client_rules(bool grant) {
+  lkattrs_rules o = LKATTRS_RULES_INIT;
+  o.can_update_metadata = grant;
   return o;
+}
+
+/* The fields of the RequestResponse in a response (bare when !envelope). */
+typedef struct {
+  bool ok;
+  uint32_t request_id;
+  int reason;
+  char message[160];
+  bool echo;
+  size_t echo_len;
+} response_t;
+
+static response_t read_response(const unsigned char *b, size_t n, bool envelope) {
+  response_t out;
+  lkattrs_wire_field f;
+  memset(&out, 0, sizeof out);
+  static const uint32_t env[] = {LKATTRS_FIELD_SIGNAL_RESPONSE_REQUEST_RESPONSE};
+  if (envelope) {
+    if (lkattrs_wire_find(b, n, env, 1, &f, NULL) != LKATTRS_OK || f.offset != 0 ||
+        f.data + f.len != b + n)
+      return out;
+    b = f.data;
+    n = f.len;
+  }
+  if (lkattrs_wire_check(b, n, NULL) != LKATTRS_OK) return out;
+  uint32_t no;
+  no = LKATTRS_FIELD_REQUEST_RESPONSE_REQUEST_ID;
+  if (lkattrs_wire_find(b, n, &no, 1, &f, NULL) == LKATTRS_OK) out.request_id = (uint32_t)f.value;
+  no = LKATTRS_FIELD_REQUEST_RESPONSE_REASON;
+  if (lkattrs_wire_find(b, n, &no, 1, &f, NULL) == LKATTRS_OK) out.reason = (int)f.value;
+  no = LKATTRS_FIELD_REQUEST_RESPONSE_MESSAGE;
+  if (lkattrs_wire_find(b, n, &no, 1, &f, NULL) == LKATTRS_OK && f.len < sizeof out.message)
+    memcpy(out.message, f.data, f.len);
+  no = LKATTRS_FIELD_REQUEST_RESPONSE_UPDATE_METADATA;
+  if (lkattrs_wire_find(b, n, &no, 1, &f, NULL) == LKATTRS_OK) {
+    out.echo = true;
+    out.echo_len = f.len;
+  }
+  out.ok = true;
+  return out;
 }
 
 /* lkproto: JSON -> binary; returns 1 when accepted (binary in *out). */
@@ -196,20 +324,19 @@ static void c_truncate_every_byte_update(void) {
   lkattrs_entry e[] = {E("color", "red"), E("size", "xl"), E("gone", "")};
   hb p = {0};
   signal_update(&p, e, 3, 42);
-  lkattrs_update_opts o = client_update(true);
+  lkattrs_rules o = client_rules(true);
   for (size_t cut = 0; cut < p.n; cut++) {
-    lkattrs_map *m = map_of(KV("gone", "1", "keep", "2"));
-    lkattrs_map *snap = map_of(KV("gone", "1", "keep", "2"));
+    lkattrs_participant *m = state_kv(KV("gone", "1", "keep", "2"));
     hb t = {p.b, cut, cut};
     lkattrs_update_result r;
-    lkattrs_status st = apply(m, &t, &o, &r);
-    /* Any prefix: either a clean wire error (nothing changed) or a valid
-     * shorter message applied as a whole. */
-    if (st != LKATTRS_OK) CHECK(lkattrs_map_equal(m, snap));
+    lkattrs_status st = apply(m, &t, &o, &r); /* atomic, or 999 */
+    size_t count = lkattrs_participant_count(m);
+    lkattrs_participant_free(m);
+    /* Any prefix: either a clean wire error (nothing changed, no response:
+     * LiveKit drops it) or a valid shorter message applied as a whole. */
     CHECK(st == LKATTRS_OK || st == LKATTRS_E_WIRE_TRUNCATED || st == LKATTRS_E_NOT_FOUND ||
           st == LKATTRS_E_WIRE_MALFORMED);
-    lkattrs_map_free(m);
-    lkattrs_map_free(snap);
+    if (st != LKATTRS_OK) CHECK(!r.changed && r.resp_len == 0 && count == 2);
   }
   hb_free(&p);
 }
@@ -393,15 +520,28 @@ static void c_100000_tiny_entries(void) {
     hb_sub(&upd, 15, &inner);
     hb_free(&inner);
   }
-  lkattrs_map *attrs = map_of(KV("a", "1"));
-  lkattrs_update_opts o = client_update(true);
+  lkattrs_participant *attrs = state_kv(KV("a", "1"));
+  lkattrs_rules o = client_rules(true);
   lkattrs_update_result r;
   lkattrs_status ast = apply(attrs, &upd, &o, &r);
   if (ast != LKATTRS_E_TOO_LARGE) fprintf(stderr, "apply: %d\n", (int)ast);
+  size_t acount = lkattrs_participant_count(attrs);
+  lkattrs_participant_free(attrs);
   CHECK(ast == LKATTRS_E_TOO_LARGE);
   CHECK(r.refused && r.reason == LKATTRS_REASON_LIMIT_EXCEEDED);
-  CHECK(lkattrs_map_count(attrs) == 1);
-  lkattrs_map_free(attrs);
+  CHECK(acount == 1);
+  /* And as a stored ParticipantInfo loaded into a state (no size limit:
+   * the bytes are the server's): every entry, in key order. */
+  lkattrs_participant *big = state_of(NULL);
+  CHECK(load(big, &p, NULL) == LKATTRS_OK);
+  size_t bcount = lkattrs_participant_count(big);
+  lkattrs_entry first, last;
+  bool ends = lkattrs_participant_at(big, 0, &first) == LKATTRS_OK &&
+              lkattrs_participant_at(big, 99999, &last) == LKATTRS_OK &&
+              first.key_len == 6 && memcmp(first.key, "k00000", 6) == 0 &&
+              last.key_len == 6 && memcmp(last.key, "k99999", 6) == 0;
+  lkattrs_participant_free(big);
+  CHECK(bcount == 100000 && ends);
   double dt = now_s() - t0;
   CHECK(dt < 10.0); /* bounded: well under a second unsanitized */
   hb_free(&upd);
@@ -588,15 +728,16 @@ static void c_forge_sip_phone_number_on_wire(void) {
   lkattrs_entry e[] = {E("color", "red"), E(LKATTRS_NAME_SIP_PHONE_NUMBER, "+15550100")};
   hb p = {0};
   signal_update(&p, e, 2, 9);
-  lkattrs_map *m = map_of(KV("color", "blue"));
-  lkattrs_update_opts o = client_update(true);
+  lkattrs_participant *m = state_kv(KV("color", "blue"));
+  lkattrs_rules o = client_rules(true);
   lkattrs_update_result r;
-  CHECK(apply(m, &p, &o, &r) == LKATTRS_E_RESERVED_NAME);
-  CHECK(r.refused && r.reason == LKATTRS_REASON_NOT_ALLOWED && r.resp_len > 0 && !r.changed);
-  const char *v;
-  CHECK(lkattrs_map_get(m, "color", 5, &v, NULL) == LKATTRS_OK && strcmp(v, "blue") == 0);
-  lkattrs_map_free(m);
+  lkattrs_status st = apply(m, &p, &o, &r);
+  bool kept = has(m, "color", "blue") && has(m, LKATTRS_NAME_SIP_PHONE_NUMBER, NULL);
+  lkattrs_participant_free(m);
   hb_free(&p);
+  CHECK(st == LKATTRS_E_RESERVED_NAME);
+  CHECK(r.refused && r.reason == LKATTRS_REASON_NOT_ALLOWED && r.resp_len > 0 && !r.changed);
+  CHECK(kept);
 }
 
 static void c_forge_by_deleting_reserved(void) {
@@ -613,7 +754,7 @@ static void c_forge_in_join(void) {
   lkattrs_map *tok = map_of(KV("role", "guest"));
   lkattrs_map *out = map_of(KV("old", "1"));
   lkattrs_entry e[] = {E("nick", "bob"), E("lk.publish_on_behalf", "alice")};
-  CHECK(lkattrs_join(tok, e, 2, true, NULL, out, NULL) == LKATTRS_E_RESERVED_NAME);
+  CHECK(lkattrs_join(tok, e, 2, GRANTED, out, NULL) == LKATTRS_E_RESERVED_NAME);
   CHECK(lkattrs_map_count(out) == 1);
   lkattrs_map_free(tok);
   lkattrs_map_free(out);
@@ -646,16 +787,34 @@ static void c_client_without_permission(void) {
   CHECK(merge_checked(m, NULL, 0, &o, NULL) == LKATTRS_E_NOT_ALLOWED);
   o.origin = LKATTRS_ORIGIN_AGENT;
   CHECK(merge_checked(m, &e, 1, &o, NULL) == LKATTRS_E_NOT_ALLOWED);
-  /* On the wire: NOT_ALLOWED answered with LiveKit's message. */
+  lkattrs_map_free(m);
+  /* On the wire: NOT_ALLOWED answered with LiveKit's message, for an empty
+   * update too. */
   hb p = {0};
   signal_update(&p, &e, 1, 5);
-  lkattrs_update_opts uo = client_update(false);
+  lkattrs_participant *s = state_kv(KV("a", "1"));
+  lkattrs_rules uo = client_rules(false);
   lkattrs_update_result r;
-  CHECK(apply(m, &p, &uo, &r) == LKATTRS_E_NOT_ALLOWED);
-  CHECK(r.refused && r.reason == LKATTRS_REASON_NOT_ALLOWED && r.request_id == 5);
-  CHECK(lkattrs_map_count(m) == 1);
-  lkattrs_map_free(m);
+  lkattrs_status st = apply(s, &p, &uo, &r);
+  response_t rr = read_response(resp_buf, r.resp_len, true);
+  hb empty = {0};
+  signal_update(&empty, NULL, 0, 6);
+  lkattrs_update_result r2;
+  lkattrs_status st2 = apply(s, &empty, &uo, &r2);
+  uo.origin = LKATTRS_ORIGIN_AGENT;
+  lkattrs_update_result r3;
+  lkattrs_status st3 = apply(s, &p, &uo, &r3);
+  size_t count = lkattrs_participant_count(s);
+  lkattrs_participant_free(s);
   hb_free(&p);
+  hb_free(&empty);
+  CHECK(st == LKATTRS_E_NOT_ALLOWED);
+  CHECK(r.refused && r.reason == LKATTRS_REASON_NOT_ALLOWED && r.request_id == 5);
+  CHECK(rr.ok && rr.request_id == 5 && rr.reason == LKATTRS_REASON_NOT_ALLOWED && rr.echo &&
+        strcmp(rr.message, "does not have permission to update own metadata") == 0);
+  CHECK(st2 == LKATTRS_E_NOT_ALLOWED && r2.refused && r2.request_id == 6);
+  CHECK(st3 == LKATTRS_E_NOT_ALLOWED && r3.refused);
+  CHECK(count == 1);
 }
 
 /* ---------------------------------------------------------------------------
@@ -742,8 +901,11 @@ static void c_size_sum_overflow(void) {
   CHECK(lkattrs_wire_write_entries(&one, 1, 15, buf, sizeof buf, &w) ==
         LKATTRS_E_BUFFER_TOO_SMALL);
   /* A response message of SIZE_MAX - 2 bytes: no wrap either. */
-  CHECK(lkattrs_update_write_response(1, 3, "m", SIZE_MAX - 2, false, buf, sizeof buf, &w) ==
+  CHECK(lkattrs_write_response(1, 3, "m", SIZE_MAX - 2, false, buf, sizeof buf, &w) ==
         LKATTRS_E_BUFFER_TOO_SMALL);
+  /* The response bound saturates. */
+  CHECK(lkattrs_response_max_bytes(SIZE_MAX) == SIZE_MAX);
+  CHECK(lkattrs_response_max_bytes(SIZE_MAX - LKATTRS_RESPONSE_MIN_BYTES) == SIZE_MAX);
 }
 
 static void c_capacity_overflow(void) {
@@ -777,38 +939,51 @@ static void c_fixed_map_full(void) {
 }
 
 /* ---------------------------------------------------------------------------
- * The update path. */
+ * The update path (lkattrs_participant_apply). */
 
-static void c_update_buffer_exact_and_minus_one(void) {
-  lkattrs_entry e = E("color", "red");
-  hb p = {0};
+static void c_update_info_capacity_exact(void) {
+  /* A fixed state whose info capacity is the new ParticipantInfo minus one
+   * byte, then exactly its size. */
+  lkattrs_entry e = E("color", "purple"); /* blue -> purple: 2 bytes more */
+  hb p = {0}, info = {0};
   signal_update(&p, &e, 1, 3);
-  hb info = {0};
   sample_info(&info);
-  lkattrs_update_opts o = client_update(true);
-  lkattrs_update_result r;
-  lkattrs_map *m = map_of(KV("color", "blue"));
-  unsigned char one[1];
-  lkattrs_update_buffers b0 = {one, sizeof one, resp_buf, sizeof resp_buf};
-  CHECK(lkattrs_update_apply(m, info.b, info.n, p.b, p.n, LKATTRS_UPDATE_SIGNAL_REQUEST, &o, &b0,
-                             &r, NULL) == LKATTRS_E_BUFFER_TOO_SMALL);
-  size_t need = r.info_needed;
-  CHECK(need > 0);
-  unsigned char *out = malloc(need);
-  if (!out) abort();
-  lkattrs_update_buffers b1 = {out, need - 1, resp_buf, sizeof resp_buf};
-  CHECK(lkattrs_update_apply(m, info.b, info.n, p.b, p.n, LKATTRS_UPDATE_SIGNAL_REQUEST, &o, &b1,
-                             &r, NULL) == LKATTRS_E_BUFFER_TOO_SMALL);
-  const char *v;
-  CHECK(lkattrs_map_get(m, "color", 5, &v, NULL) == LKATTRS_OK && strcmp(v, "blue") == 0);
-  lkattrs_update_buffers b2 = {out, need, resp_buf, sizeof resp_buf};
-  CHECK(lkattrs_update_apply(m, info.b, info.n, p.b, p.n, LKATTRS_UPDATE_SIGNAL_REQUEST, &o, &b2,
-                             &r, NULL) == LKATTRS_OK);
-  CHECK(r.info_len == need && r.changed);
-  free(out);
-  lkattrs_map_free(m);
+  lkattrs_rules o = client_rules(true);
+  lkattrs_update_result r, rs[2];
+  lkattrs_participant *h = state_of(&info);
+  lkattrs_status st = apply(h, &p, &o, &r), sts[2];
+  hb want = snapshot(h);
+  lkattrs_participant_free(h);
+  bool loaded[2], blue[2], fit[2];
+  response_t rr[2];
+  for (size_t i = 0; i < 2; i++) {
+    size_t cap = want.n - 1 + i;
+    lkattrs_participant_caps caps = {cap, 8, 0};
+    size_t bytes = LKATTRS_PARTICIPANT_FIXED_BYTES(cap, 8, 8);
+    unsigned char *store = malloc(bytes);
+    lkattrs_participant *f = NULL;
+    if (!store) abort();
+    loaded[i] = lkattrs_participant_init_fixed(store, bytes, &caps, &f) == LKATTRS_OK &&
+                load(f, &info, NULL) == LKATTRS_OK;
+    sts[i] = loaded[i] ? apply(f, &p, &o, &rs[i]) : LKATTRS_E_INVALID_ARGUMENT;
+    blue[i] = loaded[i] && has(f, "color", "blue");
+    fit[i] = loaded[i] && same_bytes(f, &want);
+    rr[i] = read_response(resp_buf, loaded[i] ? rs[i].resp_len : 0, true);
+    free(store);
+  }
+  size_t need = want.n, have = info.n;
+  hb_free(&want);
   hb_free(&p);
   hb_free(&info);
+  CHECK(st == LKATTRS_OK && r.changed && need == have + 2);
+  CHECK(loaded[0] && loaded[1]);
+  /* One byte short: refused as a limit, answered, nothing changed. */
+  CHECK(sts[0] == LKATTRS_E_NOSPACE && rs[0].refused && blue[0]);
+  CHECK(!rs[0].changed && rs[0].attrs_changed == 0);
+  CHECK(rs[0].reason == LKATTRS_REASON_LIMIT_EXCEEDED && rr[0].ok && rr[0].request_id == 3 &&
+        rr[0].reason == LKATTRS_REASON_LIMIT_EXCEEDED);
+  /* Exactly: applied, filling it. */
+  CHECK(sts[1] == LKATTRS_OK && rs[1].changed && fit[1]);
 }
 
 static void c_update_version_wraps(void) {
@@ -816,22 +991,28 @@ static void c_update_version_wraps(void) {
   hb_bytes(&info, 2, "alice", 5);
   hb_tag(&info, 10, 0);
   hb_varint(&info, UINT32_MAX);
-  lkattrs_entry e = E("k", "v");
-  hb p = {0};
+  lkattrs_entry e = E("k", "v"), e2 = E("k", "w");
+  hb p = {0}, p2 = {0};
   signal_update(&p, &e, 1, 0);
-  lkattrs_update_opts o = client_update(true);
-  lkattrs_update_buffers b = {info_buf, sizeof info_buf, resp_buf, sizeof resp_buf};
-  lkattrs_update_result r;
-  lkattrs_map *m = map_of(NULL);
-  CHECK(lkattrs_update_apply(m, info.b, info.n, p.b, p.n, LKATTRS_UPDATE_SIGNAL_REQUEST, &o, &b,
-                             &r, NULL) == LKATTRS_OK);
-  CHECK(r.version == 0);
+  signal_update(&p2, &e2, 1, 0);
+  lkattrs_rules o = client_rules(true);
+  lkattrs_update_result r, r2;
+  lkattrs_participant *s = state_of(&info);
+  uint32_t v0 = lkattrs_participant_version(s);
+  lkattrs_status st = apply(s, &p, &o, &r);
+  size_t n;
+  const unsigned char *b = lkattrs_participant_bytes(s, LKATTRS_VIEW_PARTICIPANT_INFO, &n);
   lkattrs_wire_field f;
   static const uint32_t pv[] = {10};
-  CHECK(lkattrs_wire_find(info_buf, r.info_len, pv, 1, &f, NULL) == LKATTRS_E_NOT_FOUND);
-  lkattrs_map_free(m);
+  lkattrs_status found = lkattrs_wire_find(b, n, pv, 1, &f, NULL);
+  lkattrs_status st2 = apply(s, &p2, &o, &r2);
+  lkattrs_participant_free(s);
   hb_free(&p);
+  hb_free(&p2);
   hb_free(&info);
+  CHECK(v0 == UINT32_MAX);
+  CHECK(st == LKATTRS_OK && r.version == 0 && found == LKATTRS_E_NOT_FOUND);
+  CHECK(st2 == LKATTRS_OK && r2.version == 1);
 }
 
 static void c_update_split_submessage(void) {
@@ -840,67 +1021,583 @@ static void c_update_split_submessage(void) {
   lkattrs_entry a = E("a", "1"), b = E("b", "2");
   signal_update(&p, &a, 1, 0);
   signal_update(&p, &b, 1, 0);
-  lkattrs_map *m = map_of(NULL);
-  lkattrs_update_opts o = client_update(true);
+  lkattrs_participant *m = state_of(NULL);
+  lkattrs_rules o = client_rules(true);
   lkattrs_update_result r;
-  CHECK(apply(m, &p, &o, &r) == LKATTRS_OK && r.attrs_changed == 2);
-  CHECK(lkattrs_map_count(m) == 2);
-  lkattrs_map_free(m);
+  lkattrs_status st = apply(m, &p, &o, &r);
+  size_t count = lkattrs_participant_count(m);
+  lkattrs_participant_free(m);
   hb_free(&p);
+  CHECK(st == LKATTRS_OK && r.attrs_changed == 2 && count == 2);
 }
 
 static void c_update_wrong_arm(void) {
   hb p = {0};
   hb_tag(&p, 1, 2); /* SignalRequest.offer */
   hb_varint(&p, 0);
-  lkattrs_map *m = map_of(KV("a", "1"));
-  lkattrs_update_opts o = client_update(true);
+  lkattrs_participant *m = state_kv(KV("a", "1"));
+  lkattrs_rules o = client_rules(true);
   lkattrs_update_result r;
-  CHECK(apply(m, &p, &o, &r) == LKATTRS_E_NOT_FOUND);
-  CHECK(lkattrs_map_count(m) == 1 && !r.changed);
-  lkattrs_map_free(m);
+  lkattrs_status st = apply(m, &p, &o, &r);
+  size_t count = lkattrs_participant_count(m);
+  lkattrs_participant_free(m);
   hb_free(&p);
-}
-
-static void c_update_bad_info(void) {
-  /* A corrupt stored ParticipantInfo: refused, nothing written. */
-  lkattrs_entry e = E("k", "v");
-  hb p = {0};
-  signal_update(&p, &e, 1, 0);
-  unsigned char info[] = {0x12, 0x09, 'a'};
-  lkattrs_update_opts o = client_update(true);
-  lkattrs_update_buffers b = {info_buf, sizeof info_buf, resp_buf, sizeof resp_buf};
-  lkattrs_update_result r;
-  lkattrs_map *m = map_of(NULL);
-  unsigned char *c = exact(info, sizeof info);
-  lkattrs_status st = lkattrs_update_apply(m, c, sizeof info, p.b, p.n,
-                                           LKATTRS_UPDATE_SIGNAL_REQUEST, &o, &b, &r, NULL);
-  free(c);
-  CHECK(st == LKATTRS_E_WIRE_TRUNCATED);
-  CHECK(lkattrs_map_count(m) == 0 && r.info_len == 0);
-  lkattrs_map_free(m);
-  hb_free(&p);
+  CHECK(st == LKATTRS_E_NOT_FOUND);
+  CHECK(count == 1 && !r.changed && r.resp_len == 0);
 }
 
 static void c_update_name_metadata_limits(void) {
-  hb p = {0};
-  hb u = {0};
+  hb p = {0}, u = {0};
   char md[600];
   memset(md, 'm', sizeof md);
   hb_bytes(&u, 1, md, sizeof md);
+  hb_bytes(&u, 2, "Alice Liddell", 13);
   hb_entry(&u, 3, "k", "v");
   hb_sub(&p, 15, &u);
-  lkattrs_update_opts o = client_update(true);
+  lkattrs_rules o = client_rules(true);
+  lkattrs_update_result r[4];
+  lkattrs_participant *m = state_of(NULL);
   o.max_metadata_bytes = 599;
-  lkattrs_update_result r;
-  lkattrs_map *m = map_of(NULL);
-  CHECK(apply(m, &p, &o, &r) == LKATTRS_E_TOO_LARGE && r.reason == LKATTRS_REASON_LIMIT_EXCEEDED);
-  CHECK(lkattrs_map_count(m) == 0);
+  lkattrs_status st0 = apply(m, &p, &o, &r[0]);
+  response_t rr0 = read_response(resp_buf, r[0].resp_len, true);
   o.max_metadata_bytes = 600;
-  CHECK(apply(m, &p, &o, &r) == LKATTRS_OK && lkattrs_map_count(m) == 1);
-  lkattrs_map_free(m);
+  o.max_name_bytes = 12;
+  lkattrs_status st1 = apply(m, &p, &o, &r[1]);
+  response_t rr1 = read_response(resp_buf, r[1].resp_len, true);
+  size_t count1 = lkattrs_participant_count(m);
+  o.max_name_bytes = 13;
+  lkattrs_status st2 = apply(m, &p, &o, &r[2]);
+  size_t count2 = lkattrs_participant_count(m);
+  lkattrs_participant_free(m);
   hb_free(&u);
   hb_free(&p);
+  CHECK(st0 == LKATTRS_E_TOO_LARGE && r[0].reason == LKATTRS_REASON_LIMIT_EXCEEDED);
+  CHECK(rr0.ok && strcmp(rr0.message, "exceeds metadata size limit") == 0);
+  CHECK(st1 == LKATTRS_E_TOO_LARGE && rr1.ok && strcmp(rr1.message, "exceeds name length limit") == 0);
+  CHECK(count1 == 0);
+  CHECK(st2 == LKATTRS_OK && r[2].name_changed && r[2].metadata_changed && count2 == 1);
+}
+
+static void c_update_fixed_state_full(void) {
+  /* A fixed state at its capacity: refusals (LIMIT_EXCEEDED, answered),
+   * never a partial write; what fits still applies. */
+  lkattrs_participant_caps caps = {256, 2, 2};
+  static unsigned char store[LKATTRS_PARTICIPANT_FIXED_BYTES(256, 2, 2)];
+  lkattrs_participant *s = NULL;
+  CHECK(lkattrs_participant_init_fixed(store, sizeof store, &caps, &s) == LKATTRS_OK);
+  hb info = {0};
+  hb_entry(&info, 15, "a", "1");
+  hb_entry(&info, 15, "b", "2");
+  CHECK(load(s, &info, NULL) == LKATTRS_OK);
+  hb_free(&info);
+  lkattrs_rules o = client_rules(true);
+  lkattrs_update_result r;
+  lkattrs_entry third = E("c", "3");
+  lkattrs_entry dups[] = {E("a", "9"), E("a", "8"), E("a", "7")};
+  lkattrs_entry swap[] = {E("a", ""), E("c", "3")};
+  static char v[300];
+  memset(v, 'v', sizeof v);
+  lkattrs_entry big = ent("a", 1, v, sizeof v);
+  hb p = {0};
+  signal_update(&p, &third, 1, 1);
+  lkattrs_status st = apply(s, &p, &o, &r);
+  CHECK(st == LKATTRS_E_NOSPACE && r.refused && r.reason == LKATTRS_REASON_LIMIT_EXCEEDED &&
+        r.resp_len > 0);
+  hb_free(&p);
+  signal_update(&p, dups, 3, 2); /* 3 raw entries, capacity 2: duplicates count */
+  st = apply(s, &p, &o, &r);
+  CHECK(st == LKATTRS_E_NOSPACE && r.refused && r.resp_len > 0);
+  hb_free(&p);
+  signal_update(&p, &big, 1, 3); /* the info would not fit 256 bytes */
+  st = apply(s, &p, &o, &r);
+  CHECK(st == LKATTRS_E_NOSPACE && r.refused && r.resp_len > 0);
+  hb_free(&p);
+  CHECK(has(s, "a", "1") && has(s, "b", "2") && lkattrs_participant_version(s) == 0);
+  signal_update(&p, swap, 2, 4); /* one out, one in: fits */
+  st = apply(s, &p, &o, &r);
+  hb_free(&p);
+  CHECK(st == LKATTRS_OK && r.changed && has(s, "a", NULL) && has(s, "c", "3"));
+}
+
+/* ---------------------------------------------------------------------------
+ * A hostile stored ParticipantInfo (lkattrs_participant_load). */
+
+static void c_load_truncate_every_byte(void) {
+  hb p = {0};
+  sample_info(&p);
+  size_t bounds[8], nb = 0;
+  hb q = {0};
+  hb_bytes(&q, 2, "alice", 5), bounds[nb++] = q.n;
+  hb_bytes(&q, 9, "Alice", 5), bounds[nb++] = q.n;
+  hb_tag(&q, 10, 0), hb_varint(&q, 7), bounds[nb++] = q.n;
+  hb_entry(&q, 15, "color", "blue"), bounds[nb++] = q.n;
+  hb_entry(&q, 15, "\xc3\xa9t\xc3\xa9", "\xf0\x9f\x98\x80"), bounds[nb++] = q.n;
+  hb_free(&q);
+  lkattrs_participant *s = state_of(&p);
+  hb full = snapshot(s);
+  for (size_t cut = 0; cut < p.n; cut++) {
+    hb t = {p.b, cut, cut};
+    lkattrs_error_detail d;
+    lkattrs_status st = load(s, &t, &d); /* atomic, or 999 */
+    bool boundary = cut == 0;
+    for (size_t i = 0; i < nb; i++) boundary |= bounds[i] == cut;
+    if (boundary) {
+      CHECK(st == LKATTRS_OK);
+      CHECK(load(s, &p, NULL) == LKATTRS_OK);
+    } else {
+      CHECK(st == LKATTRS_E_WIRE_TRUNCATED && d.offset <= cut);
+    }
+    CHECK(same_bytes(s, &full) && lkattrs_participant_version(s) == 7);
+  }
+  lkattrs_participant_free(s);
+  hb_free(&full);
+  hb_free(&p);
+}
+
+static void c_load_empty(void) {
+  /* An empty ParticipantInfo (NULL or zero bytes) into a new heap state, a
+   * new fixed one and a full one: OK, an empty message, version 0. */
+  lkattrs_participant *h = NULL, *f = NULL;
+  lkattrs_participant_caps caps = {64, 2, 0};
+  static unsigned char store[LKATTRS_PARTICIPANT_FIXED_BYTES(64, 2, 2)];
+  CHECK(lkattrs_participant_new(NULL, &h) == LKATTRS_OK);
+  lkattrs_status s1 = lkattrs_participant_load(h, NULL, 0, NULL);
+  lkattrs_status s2 = lkattrs_participant_init_fixed(store, sizeof store, &caps, &f);
+  lkattrs_status s3 = s2 ? s2 : lkattrs_participant_load(f, "", 0, NULL);
+  size_t n1 = 1, n2 = 1;
+  const unsigned char *b1 = lkattrs_participant_bytes(h, LKATTRS_VIEW_PARTICIPANT_INFO, &n1);
+  const unsigned char *b2 = s2 ? NULL : lkattrs_participant_bytes(f, LKATTRS_VIEW_PARTICIPANT_INFO, &n2);
+  lkattrs_participant_free(h);
+  CHECK(s1 == LKATTRS_OK && b1 && n1 == 0);
+  CHECK(s3 == LKATTRS_OK && b2 && n2 == 0);
+  lkattrs_participant *s = state_kv(KV("a", "1"));
+  hb none = {0};
+  lkattrs_status s4 = load(s, &none, NULL);
+  size_t n3 = 1;
+  (void)lkattrs_participant_bytes(s, LKATTRS_VIEW_PARTICIPANT_INFO, &n3);
+  size_t count = lkattrs_participant_count(s);
+  uint32_t version = lkattrs_participant_version(s);
+  lkattrs_participant_free(s);
+  CHECK(s4 == LKATTRS_OK && n3 == 0 && count == 0 && version == 0);
+}
+
+static void c_load_bad_info(void) {
+  /* A corrupt stored ParticipantInfo: refused, the state kept and usable
+   * (nothing corrupt is ever broadcast). */
+  unsigned char info[] = {0x12, 0x09, 'a'};
+  hb bad = {info, sizeof info, sizeof info}, good = {0};
+  sample_info(&good);
+  lkattrs_participant *s = state_of(&good);
+  lkattrs_status st = load(s, &bad, NULL);
+  lkattrs_entry e = E("k", "v");
+  hb p = {0};
+  signal_update(&p, &e, 1, 0);
+  lkattrs_rules o = client_rules(true);
+  lkattrs_update_result r;
+  lkattrs_status st2 = apply(s, &p, &o, &r);
+  bool ok = has(s, "color", "blue") && has(s, "k", "v") && lkattrs_participant_version(s) == 8;
+  lkattrs_participant_free(s);
+  hb_free(&p);
+  hb_free(&good);
+  CHECK(st == LKATTRS_E_WIRE_TRUNCATED);
+  CHECK(st2 == LKATTRS_OK && ok);
+}
+
+static void c_load_wire_attacks(void) {
+  static const struct {
+    const char *hex;
+    lkattrs_status want;
+  } in[] = {
+      {"4801", LKATTRS_E_WIRE_MALFORMED},             /* name (9) as a varint */
+      {"2d00000000", LKATTRS_E_WIRE_MALFORMED},       /* metadata (5) as fixed32 */
+      {"520100", LKATTRS_E_WIRE_MALFORMED},           /* version (10) length-delimited */
+      {"7805", LKATTRS_E_WIRE_MALFORMED},             /* attributes (15) as a varint */
+      {"7a0408016b00", LKATTRS_E_WIRE_MALFORMED},     /* entry key as a varint */
+      {"7a040a0a6b76120a61616161616161616161", LKATTRS_E_WIRE_MALFORMED}, /* past the entry */
+      {"7b", LKATTRS_E_WIRE_MALFORMED},               /* group start */
+      {"7c", LKATTRS_E_WIRE_MALFORMED},               /* group end */
+      {"7e", LKATTRS_E_WIRE_MALFORMED},               /* wire type 6 */
+      {"0001", LKATTRS_E_WIRE_MALFORMED},             /* field 0 */
+      {"800000", LKATTRS_E_WIRE_MALFORMED},           /* field 0, over-long tag */
+      {"50ffffffffffffffffffff01", LKATTRS_E_WIRE_MALFORMED}, /* 11-byte varint */
+      {"7a8080808010616263", LKATTRS_E_WIRE_TRUNCATED},        /* length 2^32 */
+      {"12ffffffffffffffffff01616263", LKATTRS_E_WIRE_TRUNCATED}, /* length 2^64-1 */
+  };
+  hb good = {0};
+  sample_info(&good);
+  lkattrs_participant *s = state_of(&good);
+  hb full = snapshot(s);
+  for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+    hb p = {0};
+    hb_hex(&p, in[i].hex);
+    lkattrs_status st = load(s, &p, NULL);
+    hb_free(&p);
+    if (st != in[i].want) fprintf(stderr, "load %s: %d\n", in[i].hex, (int)st);
+    CHECK(st == in[i].want || (in[i].want == LKATTRS_E_WIRE_TRUNCATED &&
+                               st == LKATTRS_E_WIRE_MALFORMED));
+    CHECK(same_bytes(s, &full));
+  }
+  lkattrs_participant_free(s);
+  hb_free(&full);
+  hb_free(&good);
+}
+
+static void c_load_bad_text(void) {
+  /* The second entry is bad: refused with its index, the state kept. */
+  static const struct {
+    const char *k, *v;
+    size_t kl, vl;
+    lkattrs_status want;
+  } in[] = {
+      {"ab\xc0\xaf", "v", 4, 1, LKATTRS_E_UTF8},
+      {"k", "x\xed\xa0\x80", 1, 4, LKATTRS_E_UTF8},
+      {"a\0b", "v", 3, 1, LKATTRS_E_NUL},
+      {"k", "v\0", 1, 2, LKATTRS_E_NUL},
+      {"k\x1b[31m", "v", 6, 1, LKATTRS_E_CONTROL_CHAR},
+      {"k\xc2\x85", "v", 3, 1, LKATTRS_E_CONTROL_CHAR},
+      {"", "v", 0, 1, LKATTRS_E_KEY_EMPTY},
+      {"k", "v\x1b[31m", 1, 6, LKATTRS_OK}, /* a control character in a value: stored */
+  };
+  lkattrs_participant *s = state_kv(KV("keep", "1"));
+  hb full = snapshot(s);
+  for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
+    hb p = {0};
+    hb_entry(&p, 15, "a", "1");
+    hb_entry_n(&p, 15, in[i].k, in[i].kl, in[i].v, in[i].vl);
+    lkattrs_error_detail d;
+    lkattrs_status st = load(s, &p, &d);
+    hb_free(&p);
+    CHECK(st == in[i].want);
+    if (st != LKATTRS_OK) CHECK(d.index == 1 && same_bytes(s, &full));
+  }
+  /* An entry without a key. */
+  hb p = {0};
+  hb_hex(&p, "7a03120176");
+  lkattrs_status st = load(s, &p, NULL);
+  hb_free(&p);
+  lkattrs_participant_free(s);
+  hb_free(&full);
+  CHECK(st == LKATTRS_E_KEY_EMPTY);
+}
+
+static void c_load_duplicates(void) {
+  /* Keys, name, version and metadata given twice, "" values: the last
+   * occurrence wins, an empty value is no entry, each field written once. */
+  hb p = {0}, want = {0};
+  hb_entry(&p, 15, "k", "one");
+  hb_bytes(&p, 9, "First", 5);
+  hb_tag(&p, 10, 0), hb_varint(&p, 3);
+  hb_entry(&p, 15, "j", "x");
+  hb_bytes(&p, 5, "md", 2);
+  hb_entry(&p, 15, "gone", "1");
+  hb_bytes(&p, 2, "alice", 5);
+  hb_entry(&p, 15, "k", "two");
+  hb_bytes(&p, 9, "Second", 6);
+  hb_entry(&p, 15, "gone", "");
+  hb_tag(&p, 10, 0), hb_varint(&p, 4);
+  hb_bytes(&p, 5, "", 0);
+  hb_bytes(&want, 2, "alice", 5);
+  hb_bytes(&want, 9, "Second", 6);
+  hb_tag(&want, 10, 0), hb_varint(&want, 4);
+  hb_entry(&want, 15, "j", "x");
+  hb_entry(&want, 15, "k", "two");
+  lkattrs_participant *s = state_of(NULL);
+  lkattrs_status st = load(s, &p, NULL);
+  bool canonical = same_bytes(s, &want);
+  size_t count = lkattrs_participant_count(s);
+  uint32_t version = lkattrs_participant_version(s);
+  lkattrs_participant_free(s);
+  hb_free(&p);
+  hb_free(&want);
+  CHECK(st == LKATTRS_OK && count == 2 && version == 4 && canonical);
+}
+
+static void c_load_entry_fields(void) {
+  /* Inside an entry: fields in any order, unknown fields skipped, the last
+   * key wins, a missing value is "" (no entry); written back minimal. */
+  hb p = {0}, e1 = {0}, e2 = {0}, want = {0};
+  hb_bytes(&e1, 2, "v", 1);
+  hb_bytes(&e1, 1, "k", 1);
+  hb_tag(&e1, 3, 0), hb_varint(&e1, 7);
+  hb_bytes(&e1, 1, "k2", 2);
+  hb_tag(&e1, 4, 1), hb_raw(&e1, "12345678", 8);
+  hb_bytes(&e2, 1, "solo", 4);
+  hb_sub(&p, 15, &e1);
+  hb_sub(&p, 15, &e2);
+  hb_entry(&want, 15, "k2", "v");
+  lkattrs_participant *s = state_of(NULL);
+  lkattrs_status st = load(s, &p, NULL);
+  bool canonical = same_bytes(s, &want);
+  lkattrs_participant_free(s);
+  hb_free(&p);
+  hb_free(&e1);
+  hb_free(&e2);
+  hb_free(&want);
+  CHECK(st == LKATTRS_OK && canonical);
+}
+
+static void c_load_other_fields_kept(void) {
+  /* Fields in any order, unknown ones, a 100-deep unknown message: each
+   * kept byte for byte, grouped around metadata, name, version and the
+   * attributes in field-number order (given order within a group). */
+  hb deep = {0};
+  hb_tag(&deep, 1, 0);
+  hb_varint(&deep, 1);
+  for (int i = 0; i < 100; i++) {
+    hb out = {0};
+    hb_sub(&out, 99, &deep);
+    hb_free(&deep);
+    deep = out;
+  }
+  hb f3 = {0}, f2 = {0}, f6 = {0}, f9 = {0}, f10 = {0}, f12 = {0}, fa = {0}, fb = {0}, f16 = {0};
+  hb_tag(&f3, 3, 1), hb_raw(&f3, "\1\2\3\4\5\6\7\x08", 8);
+  hb_bytes(&f2, 2, "alice", 5);
+  hb_tag(&f6, 6, 5), hb_raw(&f6, "\1\2\3\4", 4);
+  hb_bytes(&f9, 9, "N", 1);
+  hb_tag(&f10, 10, 0), hb_varint(&f10, 5);
+  hb_bytes(&f12, 12, "x", 1);
+  hb_entry(&fa, 15, "a", "1");
+  hb_entry(&fb, 15, "b", "2");
+  hb_tag(&f16, 16, 0), hb_varint(&f16, 1);
+  const hb *given[] = {&fb, &deep, &f10, &f3, &fa, &f6, &f9, &f16, &f2, &f12};
+  const hb *canon[] = {&f3, &f2, &f6, &f9, &f10, &f12, &fa, &fb, &deep, &f16};
+  hb p = {0}, want = {0};
+  for (size_t i = 0; i < 10; i++) {
+    hb_raw(&p, given[i]->b, given[i]->n);
+    hb_raw(&want, canon[i]->b, canon[i]->n);
+  }
+  lkattrs_participant *s = state_of(NULL);
+  lkattrs_status st = load(s, &p, NULL);
+  bool canonical = same_bytes(s, &want);
+  lkattrs_participant_free(s);
+  hb *all[] = {&deep, &f3, &f2, &f6, &f9, &f10, &f12, &fa, &fb, &f16, &p, &want};
+  for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) hb_free(all[i]);
+  CHECK(st == LKATTRS_OK && canonical);
+}
+
+static void c_load_fixed_capacity(void) {
+  /* A fixed state: what does not fit is NOSPACE, the state kept. */
+  lkattrs_participant_caps caps = {64, 2, 3};
+  static unsigned char store[LKATTRS_PARTICIPANT_FIXED_BYTES(64, 2, 3)];
+  lkattrs_participant *s = NULL;
+  CHECK(lkattrs_participant_init_fixed(store, sizeof store - 1, &caps, &s) == LKATTRS_E_NOSPACE);
+  CHECK(lkattrs_participant_init_fixed(store, sizeof store, NULL, &s) ==
+        LKATTRS_E_INVALID_ARGUMENT);
+  lkattrs_participant_caps huge = {(size_t)0xFFFFFFF1u, 2, 3};
+  CHECK(lkattrs_participant_init_fixed(store, sizeof store, &huge, &s) ==
+        LKATTRS_E_INVALID_ARGUMENT);
+  CHECK(lkattrs_participant_init_fixed(store, sizeof store, &caps, &s) == LKATTRS_OK);
+  hb ok = {0};
+  hb_entry(&ok, 15, "a", "1");
+  hb_entry(&ok, 15, "b", "0");
+  hb_entry(&ok, 15, "b", "2"); /* 3 raw entries, 2 keys: fits */
+  CHECK(load(s, &ok, NULL) == LKATTRS_OK && lkattrs_participant_count(s) == 2);
+  hb_free(&ok);
+  hb full = snapshot(s);
+  char md[100];
+  memset(md, 'm', sizeof md);
+  hb big = {0}, three = {0}, four = {0};
+  hb_bytes(&big, 5, md, sizeof md); /* more than 64 bytes */
+  hb_entry(&three, 15, "a", "1");
+  hb_entry(&three, 15, "b", "2");
+  hb_entry(&three, 15, "c", "3"); /* 3 keys, capacity 2 */
+  for (int i = 0; i < 4; i++) hb_entry(&four, 15, "k", "v"); /* 4 raw entries, capacity 3 */
+  lkattrs_status s1 = load(s, &big, NULL), s2 = load(s, &three, NULL), s3 = load(s, &four, NULL);
+  bool kept = same_bytes(s, &full);
+  hb_free(&big);
+  hb_free(&three);
+  hb_free(&four);
+  hb_free(&full);
+  CHECK(s1 == LKATTRS_E_NOSPACE && s2 == LKATTRS_E_NOSPACE && s3 == LKATTRS_E_NOSPACE);
+  CHECK(kept);
+}
+
+/* ---------------------------------------------------------------------------
+ * Responses that do not fit (lkattrs_response_buf). */
+
+static void c_response_below_min(void) {
+  /* A response buffer below LKATTRS_RESPONSE_MIN_BYTES: INVALID_ARGUMENT
+   * before anything else (even for a refusal), nothing written, nothing
+   * applied.  No buffer at all: applied, no response. */
+  static unsigned char buf[LKATTRS_RESPONSE_MIN_BYTES];
+  lkattrs_entry e = E("b", "2");
+  hb p = {0};
+  signal_update(&p, &e, 1, 1);
+  lkattrs_participant *s = state_kv(KV("a", "1"));
+  lkattrs_update_result r;
+  lkattrs_rules grant = client_rules(true), none = client_rules(false);
+  memset(buf, 0xAA, sizeof buf);
+  lkattrs_response_buf small = {buf, sizeof buf - 1, true, true};
+  lkattrs_status st1 = apply_kind(s, &p, LKATTRS_UPDATE_SIGNAL_REQUEST, &grant, &small, &r, NULL);
+  bool w1 = r.resp_len == 0 && !r.changed;
+  lkattrs_status st2 = apply_kind(s, &p, LKATTRS_UPDATE_SIGNAL_REQUEST, &none, &small, &r, NULL);
+  bool w2 = r.resp_len == 0 && !r.refused;
+  bool untouched = true;
+  for (size_t i = 0; i < sizeof buf; i++) untouched &= buf[i] == 0xAA;
+  bool kept = has(s, "b", NULL);
+  lkattrs_response_buf nothing = {NULL, 0, true, true};
+  lkattrs_status st3 = apply_kind(s, &p, LKATTRS_UPDATE_SIGNAL_REQUEST, &grant, &nothing, &r, NULL);
+  bool w3 = r.resp_len == 0 && r.changed && has(s, "b", "2");
+  lkattrs_response_buf exact_min = {buf, sizeof buf, true, true};
+  lkattrs_status st4 = apply_kind(s, &p, LKATTRS_UPDATE_SIGNAL_REQUEST, &grant, &exact_min, &r, NULL);
+  bool w4 = r.resp_len > 0 && !r.echo_dropped;
+  lkattrs_participant_free(s);
+  hb_free(&p);
+  CHECK(st1 == LKATTRS_E_INVALID_ARGUMENT && w1);
+  CHECK(st2 == LKATTRS_E_INVALID_ARGUMENT && w2);
+  CHECK(untouched && kept);
+  CHECK(st3 == LKATTRS_OK && w3);
+  CHECK(st4 == LKATTRS_OK && w4);
+}
+
+static void c_response_echo_dropped(void) {
+  /* A large update and a response buffer of LKATTRS_RESPONSE_MIN_BYTES: the
+   * refusal is still answered, with its reason and LiveKit's message,
+   * without the echo; so is an accepted update. */
+  static unsigned char buf[LKATTRS_RESPONSE_MIN_BYTES];
+  static char v[70000];
+  memset(v, 'v', sizeof v);
+  lkattrs_entry small = ent("k", 1, v, 1000), large = ent("k", 1, v, sizeof v);
+  hb ps = {0}, pl = {0};
+  signal_update(&ps, &small, 1, 77);
+  signal_update(&pl, &large, 1, 78);
+  lkattrs_participant *s = state_kv(KV("a", "1"));
+  lkattrs_rules none = client_rules(false), grant = client_rules(true);
+  for (int env = 0; env < 2; env++) {
+    lkattrs_response_buf rb = {buf, sizeof buf, true, env == 1};
+    lkattrs_update_result r;
+    lkattrs_status st = apply_kind(s, &ps, LKATTRS_UPDATE_SIGNAL_REQUEST, &none, &rb, &r, NULL);
+    response_t rr = read_response(buf, r.resp_len, env == 1);
+    CHECK(st == LKATTRS_E_NOT_ALLOWED && r.refused && r.echo_dropped && r.resp_len > 0);
+    CHECK(rr.ok && rr.request_id == 77 && rr.reason == LKATTRS_REASON_NOT_ALLOWED && !rr.echo &&
+          strcmp(rr.message, "does not have permission to update own metadata") == 0);
+    st = apply_kind(s, &pl, LKATTRS_UPDATE_SIGNAL_REQUEST, &grant, &rb, &r, NULL);
+    rr = read_response(buf, r.resp_len, env == 1);
+    CHECK(st == LKATTRS_E_TOO_LARGE && r.refused && r.echo_dropped);
+    CHECK(rr.ok && rr.request_id == 78 && rr.reason == LKATTRS_REASON_LIMIT_EXCEEDED && !rr.echo &&
+          strcmp(rr.message, "exceeds attributes size limit") == 0);
+    CHECK(lkattrs_participant_count(s) == 1);
+  }
+  lkattrs_response_buf rb = {buf, sizeof buf, true, true};
+  lkattrs_update_result r;
+  lkattrs_status st = apply_kind(s, &ps, LKATTRS_UPDATE_SIGNAL_REQUEST, &grant, &rb, &r, NULL);
+  response_t rr = read_response(buf, r.resp_len, true);
+  bool applied = lkattrs_participant_count(s) == 2;
+  lkattrs_participant_free(s);
+  hb_free(&ps);
+  hb_free(&pl);
+  CHECK(st == LKATTRS_OK && r.changed && r.echo_dropped && applied);
+  CHECK(rr.ok && rr.request_id == 77 && rr.reason == LKATTRS_REASON_OK && !rr.echo);
+}
+
+static void c_response_echo_exact(void) {
+  /* The buffer one byte short of the response with its echo, then exactly
+   * its size: echo dropped, then kept, filling the buffer exactly. */
+  static char v[300];
+  memset(v, 'v', sizeof v);
+  lkattrs_entry e = ent("k", 1, v, sizeof v);
+  hb p = {0};
+  signal_update(&p, &e, 1, 9);
+  lkattrs_rules rules[2] = {client_rules(false), client_rules(true)};
+  for (int g = 0; g < 2; g++) {
+    lkattrs_participant *s = state_of(NULL);
+    lkattrs_update_result r;
+    lkattrs_status st = apply(s, &p, &rules[g], &r);
+    size_t full = r.resp_len;
+    lkattrs_participant_free(s);
+    CHECK(st == (g ? LKATTRS_OK : LKATTRS_E_NOT_ALLOWED) && full > LKATTRS_RESPONSE_MIN_BYTES);
+    CHECK(full <= lkattrs_response_max_bytes(p.n));
+    unsigned char *buf = malloc(full);
+    if (!buf) abort();
+    for (size_t cap = full - 1; cap <= full; cap++) {
+      s = state_of(NULL);
+      lkattrs_response_buf rb = {buf, cap, true, true};
+      st = apply_kind(s, &p, LKATTRS_UPDATE_SIGNAL_REQUEST, &rules[g], &rb, &r, NULL);
+      response_t rr = read_response(buf, r.resp_len, true);
+      lkattrs_participant_free(s);
+      if (st != (g ? LKATTRS_OK : LKATTRS_E_NOT_ALLOWED) || !rr.ok || rr.request_id != 9) {
+        free(buf);
+        CHECK(false);
+      }
+      if (cap < full && !(r.echo_dropped && !rr.echo && r.resp_len < cap)) {
+        free(buf);
+        CHECK(false);
+      }
+      if (cap == full && !(!r.echo_dropped && rr.echo && r.resp_len == full)) {
+        free(buf);
+        CHECK(false);
+      }
+    }
+    free(buf);
+  }
+  hb_free(&p);
+}
+
+static void c_response_max_bytes_bound(void) {
+  /* LKATTRS_RESPONSE_MAX_BYTES(len) holds every response whole: refusals
+   * with the longest messages, the largest request_id, name and metadata,
+   * an update sent in two parts, each kind of message. */
+  static char md[1000];
+  memset(md, 'm', sizeof md);
+  static char longkey[300];
+  memset(longkey, 'k', sizeof longkey);
+  const lkattrs_entry cases_e[] = {
+      E("ok", "1"),
+      E("k\x1b", "1"),                       /* CONTROL_CHAR */
+      E(LKATTRS_NAME_SIP_PHONE_NUMBER, "+1"), /* RESERVED_NAME */
+      ent(longkey, sizeof longkey, "v", 1),  /* KEY_TOO_LONG */
+      ent("k", 1, "\xc0\xaf", 2),            /* UTF8 */
+      ent("", 0, "v", 1),                    /* KEY_EMPTY */
+  };
+  for (size_t i = 0; i < sizeof cases_e / sizeof cases_e[0]; i++) {
+    const lkattrs_entry *e = &cases_e[i];
+    for (unsigned kind = 0; kind < 3; kind++) {
+      for (int grant = 0; grant < 2; grant++) {
+        /* UpdateParticipantMetadata {1 md, 2 name, 3 attrs, 4 request_id}
+         * or UpdateParticipantRequest {3 md, 5 name, 6 attrs}. */
+        bool req = kind == LKATTRS_UPDATE_PARTICIPANT_REQUEST;
+        hb u1 = {0}, u2 = {0}, p = {0};
+        hb_bytes(&u1, req ? 3 : 1, md, sizeof md);
+        hb_bytes(&u1, req ? 5 : 2, "Alice", 5);
+        hb_entry_n(&u1, req ? 6 : 3, e->key, e->key_len, e->value, e->value_len);
+        for (int k = 0; k < 2; k++)
+          hb_entry_n(&u2, req ? 6 : 3, e->key, e->key_len, e->value, e->value_len);
+        if (!req) {
+          hb_tag(&u2, 4, 0);
+          hb_varint(&u2, UINT32_MAX);
+        }
+        if (kind == LKATTRS_UPDATE_SIGNAL_REQUEST) { /* update_metadata in two parts */
+          hb_sub(&p, 15, &u1);
+          hb_sub(&p, 15, &u2);
+        } else {
+          hb_raw(&p, u1.b, u1.n);
+          hb_raw(&p, u2.b, u2.n);
+        }
+        size_t cap = lkattrs_response_max_bytes(p.n);
+        bool same_macro = cap == LKATTRS_RESPONSE_MAX_BYTES(p.n);
+        unsigned char *buf = malloc(cap);
+        if (!buf) abort();
+        lkattrs_participant *s = state_of(NULL);
+        lkattrs_rules rules = client_rules(grant == 1);
+        if (req) rules.origin = LKATTRS_ORIGIN_SERVER;
+        lkattrs_response_buf rb = {buf, cap, true, true};
+        lkattrs_update_result r;
+        lkattrs_status st = apply_kind(s, &p, (lkattrs_update_kind)kind, &rules, &rb, &r, NULL);
+        response_t rr = read_response(buf, r.resp_len, true);
+        lkattrs_participant_free(s);
+        free(buf);
+        hb_free(&u1);
+        hb_free(&u2);
+        hb_free(&p);
+        if (!same_macro || (unsigned)st >= 997u || r.echo_dropped || r.resp_len == 0 ||
+            r.resp_len > cap || !rr.ok || !rr.echo || (!req && rr.request_id != UINT32_MAX)) {
+          fprintf(stderr, "entry %zu kind %u grant %d: %d dropped %d len %zu cap %zu\n", i,
+                  kind, grant, (int)st, r.echo_dropped, r.resp_len, cap);
+          CHECK(false);
+        }
+      }
+    }
+  }
 }
 
 /* ---------------------------------------------------------------------------
@@ -1204,7 +1901,7 @@ static const hostile_case cases[] = {
      "OK at field boundaries, else WIRE_TRUNCATED at or before the cut",
      "a peer may close mid-message; no read past the end", c_truncate_every_byte},
     {"truncate-every-byte-update", "a SignalRequest update cut after each byte",
-     "a wire error or NOT_FOUND with the map unchanged, or a shorter valid update applied whole",
+     "a wire error or NOT_FOUND with the state unchanged and no response, or a shorter valid update applied whole",
      "a half-received update must never half-apply", c_truncate_every_byte_update},
     {"varint-11-bytes", "an 11-byte varint value", "WIRE_MALFORMED",
      "protobuf varints have at most 10 bytes; longer loops forever in naive readers",
@@ -1243,7 +1940,7 @@ static const hostile_case cases[] = {
      "WIRE_MALFORMED", "a map is length-delimited; type confusion", c_map_field_wrong_wire_type},
     /* Volume. */
     {"100000-tiny-entries", "a map of 100,000 entries k00000=v (1.3 MB)",
-     "read_map OK in bounded time; as a client update: TOO_LARGE, nothing changed",
+     "read_map OK in bounded time; as a client update: TOO_LARGE, nothing changed; loaded into a state: all, in key order",
      "O(n log n) work, no quadratic path; the 64 KiB limit holds", c_100000_tiny_entries},
     {"duplicate-keys", "k=one, j=x, k=two; merge k=one, k=\"\", k=three",
      "last wins (k=two; k=three, one change)", "protobuf map semantics, as LiveKit's decoders",
@@ -1296,7 +1993,7 @@ static const hostile_case cases[] = {
     {"compat-switch", "sip.phoneNumber by a client with skip_namespace_rules", "OK",
      "the switch gives LiveKit's unchecked behaviour, only when asked", c_compat_switch_allows_forge},
     {"no-permission", "a client or agent without can_update_metadata, empty or not",
-     "NOT_ALLOWED, request_id echoed, map unchanged", "LiveKit checks permission first",
+     "NOT_ALLOWED, request_id and LiveKit's message in the response, map and state unchanged", "LiveKit checks permission first",
      c_client_without_permission},
     /* Limits. */
     {"key-256-257", "keys of 256 and 257 bytes", "OK, KEY_TOO_LONG", "the limit is inclusive",
@@ -1317,20 +2014,60 @@ static const hostile_case cases[] = {
     {"fixed-map-full", "a third entry, a longer value into a full fixed map", "NOSPACE, unchanged",
      "firmware maps never allocate and never half-apply", c_fixed_map_full},
     /* Update path. */
-    {"update-buffer-exact", "info buffer of needed-1 and needed bytes",
-     "BUFFER_TOO_SMALL (map unchanged), then OK filling it exactly", "off-by-one in the writer",
-     c_update_buffer_exact_and_minus_one},
-    {"update-version-wraps", "stored version 2^32-1", "version 0, omitted", "uint32 wrap as proto3",
-     c_update_version_wraps},
+    {"update-info-capacity-exact", "a fixed state with room for the new info minus 1, then exactly",
+     "NOSPACE refused (LIMIT_EXCEEDED, answered, unchanged), then OK filling it exactly",
+     "off-by-one in the writer or the sizing", c_update_info_capacity_exact},
+    {"update-version-wraps", "stored version 2^32-1", "version 0, omitted; then 1",
+     "uint32 wrap as proto3", c_update_version_wraps},
     {"update-split-submessage", "update_metadata sent twice, one attribute each", "both applied",
      "protobuf merges a repeated sub-message", c_update_split_submessage},
-    {"update-wrong-arm", "a SignalRequest offer", "NOT_FOUND, nothing written",
+    {"update-wrong-arm", "a SignalRequest offer", "NOT_FOUND, nothing written, no response",
      "not every signal request is an update", c_update_wrong_arm},
-    {"update-bad-info", "a truncated stored ParticipantInfo", "WIRE_TRUNCATED, nothing written",
-     "corrupt state must not be re-broadcast", c_update_bad_info},
-    {"update-metadata-limit", "600 bytes of metadata under limits 599 and 600",
-     "TOO_LARGE (LIMIT_EXCEEDED), then OK", "LiveKit's max_metadata_size, inclusive",
+    {"update-metadata-limit", "600 bytes of metadata and a 13-byte name under limits 599/600, 12/13",
+     "TOO_LARGE with LiveKit's messages, then OK", "LiveKit's max_metadata_size, inclusive",
      c_update_name_metadata_limits},
+    {"update-fixed-state-full", "a full fixed state: one more key, 3 raw entries for 2, an info too big",
+     "NOSPACE refused and answered each time, unchanged; one out one in: OK",
+     "firmware states never allocate and never half-apply", c_update_fixed_state_full},
+    /* Stored ParticipantInfo (load). */
+    {"load-truncate-every-byte", "a stored ParticipantInfo cut after each byte",
+     "OK at field boundaries, else WIRE_TRUNCATED at or before the cut, state unchanged",
+     "a half-read store must not replace a good state", c_load_truncate_every_byte},
+    {"load-empty", "an empty ParticipantInfo (NULL, 0 bytes) into new heap and fixed states, a full one",
+     "OK: an empty message, version 0", "the smallest input is valid protobuf", c_load_empty},
+    {"load-bad-info", "a truncated stored ParticipantInfo", "WIRE_TRUNCATED, state kept and usable",
+     "corrupt state must not be re-broadcast", c_load_bad_info},
+    {"load-wire-attacks", "name, metadata, version, attributes with wrong wire types; groups; field 0; 11-byte varint; lengths 2^32, 2^64-1",
+     "WIRE_MALFORMED / WIRE_TRUNCATED, state unchanged", "the stored bytes are input too",
+     c_load_wire_attacks},
+    {"load-bad-text", "bad UTF-8, U+0000, C0/C1 controls, empty key in a stored entry",
+     "UTF8 / NUL / CONTROL_CHAR / KEY_EMPTY with the entry's index; a control in a value: OK",
+     "the key and value rules hold whatever the source", c_load_bad_text},
+    {"load-duplicates", "keys, name, version, metadata given twice; \"\" values",
+     "last wins, \"\" is no entry, each field written once, canonical bytes",
+     "protobuf semantics; equal states encode equally", c_load_duplicates},
+    {"load-entry-fields", "entries with fields reordered, unknown, repeated, missing",
+     "last key wins, unknown skipped, missing value: no entry; written minimal",
+     "protobuf map entry semantics", c_load_entry_fields},
+    {"load-other-fields-kept", "unknown and other fields in any order, a 100-deep unknown message",
+     "kept byte for byte, grouped in field-number order, no recursion",
+     "the library only owns fields 5, 9, 10, 15", c_load_other_fields_kept},
+    {"load-fixed-capacity", "a fixed state: a too-big info, 3 keys for 2, 4 raw entries for 3; bad caps",
+     "NOSPACE (INVALID_ARGUMENT for bad caps), state unchanged", "caller storage is never overrun",
+     c_load_fixed_capacity},
+    /* Responses. */
+    {"response-below-min", "a response buffer of LKATTRS_RESPONSE_MIN_BYTES - 1; none; exactly MIN",
+     "INVALID_ARGUMENT, nothing written or applied; OK without; OK", "a response must always fit",
+     c_response_below_min},
+    {"response-echo-dropped", "a 1000-byte and a 70000-byte update, a MIN-byte response buffer",
+     "refusals answered with reason and LiveKit's message, without the echo; OK the same",
+     "a refusal is never silenced", c_response_echo_dropped},
+    {"response-echo-exact", "a response buffer of the full response minus 1, then exactly",
+     "echo dropped, then kept filling it exactly", "off-by-one in the response sizing",
+     c_response_echo_exact},
+    {"response-max-bytes", "every refusal kind, each message kind, largest request_id, split update",
+     "LKATTRS_RESPONSE_MAX_BYTES(len) always holds the response with its echo",
+     "the documented bound is a bound", c_response_max_bytes_bound},
     /* Output. */
     {"redact-log-injection", "a value with quote, backslash, LF, ESC; a phone number",
      "escaped JSON on one line, phone number masked", "log injection and PII in logs",

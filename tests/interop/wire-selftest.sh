@@ -9,7 +9,10 @@
 #   4. one of our updated ParticipantInfo replaced by the original (no
 #      version bump, no change applied), and
 #   5. one real change reported as "no change": wire-golden.mjs verify must
-#      report the vector.
+#      report the vector;
+#   6. a ParticipantInfo vector given one more attribute whose key is a
+#      control character (valid protobuf, not a valid attribute key):
+#      wire_golden must report that the state does not load it.
 # usage: wire-selftest.sh WIRE_GOLDEN GOLDEN_DIR WIRE_OUT_DIR SCRATCH_DIR
 #   GOLDEN_DIR/vectors.txt, WIRE_OUT_DIR/cuts.txt and WIRE_OUT_DIR/updates.txt
 #   are those of the check that just passed.
@@ -62,8 +65,16 @@ awk -v l="$line" 'NR == l {$4 = "-"} {print}' "$updates" >"$dir/updates-nochange
 expect_fail no-change "vector $uid: we saw no change, LiveKit's rules change it" \
   node tests/interop/wire-golden.mjs verify "$dir/updates-nochange.txt"
 
+# 6. A stored ParticipantInfo the state must refuse.
+id=$(awk '$2 == "livekit.ParticipantInfo" {print $1; exit}' "$vectors")
+[[ -n $id ]] || { echo "wire-selftest: no ParticipantInfo vector"; exit 1; }
+awk -v id="$id" '$1 == id {$3 = $3 "7a060a0101120176"} {print}' "$vectors" >"$dir/vectors-control.txt"
+cmp -s "$vectors" "$dir/vectors-control.txt" && { echo "wire-selftest: mutation 6 did not apply"; exit 1; }
+expect_fail load "vector $id: load refuses it" \
+  "$bin" "$dir/vectors-control.txt" "$cuts" "$dir/updates-6.txt"
+
 if ((ok)); then
-  echo "wire-selftest: a broken vector, a cut judged either way, a stale and a missing update are each reported (as they must be)"
+  echo "wire-selftest: a broken vector, a cut judged either way, a stale and a missing update, a stored info the state must refuse are each reported (as they must be)"
 else
   exit 1
 fi

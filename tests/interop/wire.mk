@@ -1,4 +1,4 @@
-# libattrs on the wire (lkattrs/wire.h, lkattrs/update.h, the adapters)
+# libattrs on the wire (lkattrs/wire.h, lkattrs/participant.h, the adapters)
 # against protobuf-c and LiveKit's JS, and the attribute-update example.
 # Included by tests/tests.mk (before interop.mk: only names defined by the
 # top-level Makefile are used in prerequisites here).
@@ -50,7 +50,7 @@ check-adapters-plain: $(ADAPTER_TESTS)
 	@set -e; for t in $(ADAPTER_TESTS); do echo "== $$t"; $$t; done
 
 
-## check-wire-interop: the wire reader, update path and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations, then tampered vectors, cuts and outputs must be reported
+## check-wire-interop: the wire reader, participant state (load, views, updates, responses) and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations, then tampered vectors, cuts and outputs must be reported
 # Under a sanitizer build the programs run as they are (valgrind and ASan do not mix).
 WIRE_RUN = $(if $(SANITIZE),,$(VALGRIND))
 
@@ -68,7 +68,7 @@ check-example: $(STAMP_SETUP) $(EXAMPLE_BIN)
 	node tests/interop/wire-example.mjs $(WIRE_OUT)/example-ours.txt $(WIRE_OUT)/example-livekit.txt
 	$(WIRE_RUN) $(EXAMPLE_BIN) --accept $(WIRE_OUT)/example-livekit.txt | tail -1
 
-## example: build and run the attribute-update example (client on nanopb, server on protobuf-c + the wire path)
+## example: build and run the attribute-update example (client on nanopb, server on libattrs' participant state)
 example: $(EXAMPLE_BIN)
 	@$(EXAMPLE_BIN)
 

@@ -56,12 +56,13 @@ fi
   L=lkproto
   ln -sfn "$copy" "$L" 2>/dev/null || true
   "$cc" -std=c11 -O2 -I$L/libattrs/include -I$L/generated/protobuf-c -I$L/generated/nanopb \
-    "$OLDPWD/tests/consumers/consumer.c" $L/libattrs/src/*.c $(find $L/generated/ -name '*.c') \
+    "$OLDPWD/tests/consumers/consumer.c" $L/libattrs/src/*/*.c $L/libattrs/adapters/*.c \
+    $(find $L/generated/ -name '*.c') \
     -lprotobuf-c -lprotobuf-nanopb -o bare
 ) >"$work/bare.log" 2>&1 && run "bare cc line (libattrs + both generated codes)" "$work/bare" ||
   { cat "$work/bare.log"; bad "bare cc line failed"; }
 
-core=$(ls "$copy"/libattrs/src/*.c | grep -v '/adapter_')
+core=$(ls "$copy"/libattrs/src/*/*.c)
 for c in gcc clang; do
   if "$c" -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Werror -O2 \
        -I"$copy/libattrs/include" -DNO_PROTOBUF_C -DNO_NANOPB tests/consumers/consumer.c $core \

@@ -61,8 +61,8 @@ cat >"$work/v.c" <<'EOF'
 #include <stdio.h>
 #include <lkattrs/info.h>
 int main(void) {
-  printf("%s %u %u.%u.%u\n", lkattrs_version_string(), lkattrs_version_number(),
-         lkattrs_version_major(), lkattrs_version_minor(), lkattrs_version_patch());
+  unsigned n = lkattrs_version_number();
+  printf("%s %u %u.%u.%u\n", lkattrs_version_string(), n, n / 10000, n / 100 % 100, n % 100);
   return 0;
 }
 EOF

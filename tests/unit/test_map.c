@@ -99,7 +99,7 @@ static void test_set_validates(void **state) {
 static void test_update_map_keeps_empty(void **state) {
   (void)state;
   lkattrs_map *u = NULL;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
   assert_int_equal(lkattrs_map_flags(u), LKATTRS_MAP_UPDATE);
   assert_int_equal(SET(u, "gone", ""), LKATTRS_OK);
   assert_int_equal(SET(u, "kept", "1"), LKATTRS_OK);
@@ -116,9 +116,9 @@ static void test_update_map_keeps_empty(void **state) {
   assert_true(lkattrs_map_equal(u, m));
   lkattrs_map_free(u);
   lkattrs_map_free(m);
-  assert_int_equal(lkattrs_map_new_opts(NULL, 0x80, &u), LKATTRS_E_INVALID_ARGUMENT);
+  assert_int_equal(lkattrs_map_new(NULL, 0x80, &u), LKATTRS_E_INVALID_ARGUMENT);
   assert_null(u);
-  assert_int_equal(lkattrs_map_new(NULL, NULL), LKATTRS_E_INVALID_ARGUMENT);
+  assert_int_equal(lkattrs_map_new(NULL, 0, NULL), LKATTRS_E_INVALID_ARGUMENT);
 }
 
 static void test_equal_copy_clear(void **state) {
@@ -321,10 +321,10 @@ static void test_allocation_failures(void **state) {
   lkattrs_allocator alc = counting_allocator(&ca);
   lkattrs_map *m = NULL;
   ca.fail_at = 1;
-  assert_int_equal(lkattrs_map_new(&alc, &m), LKATTRS_E_NOMEM);
+  assert_int_equal(lkattrs_map_new(&alc, 0, &m), LKATTRS_E_NOMEM);
   assert_null(m);
   ca.fail_at = 0;
-  assert_int_equal(lkattrs_map_new(&alc, &m), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(&alc, 0, &m), LKATTRS_OK);
   lkattrs_map *snap = new_map(NULL);
   char k[32];
   size_t failures = 0;
@@ -346,7 +346,7 @@ static void test_allocation_failures(void **state) {
   /* Copy into an empty counting map. */
   lkattrs_map *c = NULL;
   ca.fail_at = 0;
-  assert_int_equal(lkattrs_map_new(&alc, &c), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(&alc, 0, &c), LKATTRS_OK);
   assert_int_equal(SET(c, "only", "one"), LKATTRS_OK);
   lkattrs_map *csnap = new_map((const char *const[]){"only", "one", NULL});
   for (size_t n = 1;; n++) {
@@ -373,12 +373,12 @@ static void test_allocation_failures(void **state) {
   lkattrs_map *um = NULL;
   ca.calls = 0;
   ca.fail_at = 1;
-  assert_int_equal(lkattrs_map_new_opts(&alc, LKATTRS_MAP_UPDATE, &um), LKATTRS_E_NOMEM);
+  assert_int_equal(lkattrs_map_new(&alc, LKATTRS_MAP_UPDATE, &um), LKATTRS_E_NOMEM);
   assert_null(um);
   /* Reserved room means no allocation. */
   ca.fail_at = 0;
   lkattrs_map *r = NULL;
-  assert_int_equal(lkattrs_map_new(&alc, &r), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(&alc, 0, &r), LKATTRS_OK);
   assert_int_equal(lkattrs_map_reserve(r, 100, 100 * 8), LKATTRS_OK);
   ca.calls = 0;
   for (int i = 0; i < 100; i++) {
@@ -406,7 +406,7 @@ static void test_bad_allocator(void **state) {
   (void)state;
   lkattrs_allocator half = {null_alloc, NULL, NULL, NULL};
   lkattrs_map *m;
-  assert_int_equal(lkattrs_map_new(&half, &m), LKATTRS_E_INVALID_ARGUMENT);
+  assert_int_equal(lkattrs_map_new(&half, 0, &m), LKATTRS_E_INVALID_ARGUMENT);
 }
 
 int main(void) {

@@ -13,6 +13,9 @@
 #include "ref_map.h"
 #include "test_util.h"
 
+/* lkattrs_join() options of a client with can_update_metadata. */
+#define GRANTED (&(lkattrs_merge_opts){LKATTRS_ORIGIN_CLIENT, true, false, NULL, NULL, NULL})
+
 #define KV(...) ((const char *const[]){__VA_ARGS__, NULL})
 
 /* Collects the change reports. */
@@ -264,7 +267,7 @@ static void test_merge_map(void **state) {
   (void)state;
   lkattrs_map *m = new_map(KV("a", "1", "b", "2"));
   lkattrs_map *u = NULL;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
   fill_map(u, KV("a", "", "c", "3", "zz", ""));
   lkattrs_merge_opts o = server_opts();
   size_t changed;
@@ -277,7 +280,7 @@ static void test_merge_map(void **state) {
   assert_map(m, KV("b", "5", "c", "3"));
   /* Composing updates: merging into an update map keeps deletions. */
   lkattrs_map *u2 = NULL;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u2), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u2), LKATTRS_OK);
   fill_map(u2, KV("c", "", "d", "4"));
   assert_int_equal(lkattrs_merge_map(u, u2, &o, &changed, NULL), LKATTRS_OK);
   assert_map(u, KV("a", "", "c", "", "d", "4", "zz", ""));
@@ -366,7 +369,7 @@ static void test_diff_table(void **state) {
     assert_int_equal(lkattrs_diff(a, b, NULL, 0, &n), LKATTRS_OK);
     assert_int_equal(n, want);
     if (want) {
-      assert_int_equal(lkattrs_diff(a, b, out, want - 1, &n), LKATTRS_E_NOSPACE);
+      assert_int_equal(lkattrs_diff(a, b, out, want - 1, &n), LKATTRS_E_BUFFER_TOO_SMALL);
       assert_int_equal(n, want);
     }
     lkattrs_map_free(a);
@@ -374,7 +377,7 @@ static void test_diff_table(void **state) {
   }
   lkattrs_map *u = NULL, *p = new_map(NULL);
   size_t n;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
   assert_int_equal(lkattrs_diff(u, p, NULL, 0, &n), LKATTRS_E_INVALID_ARGUMENT);
   assert_int_equal(lkattrs_diff(p, p, NULL, 0, NULL), LKATTRS_E_INVALID_ARGUMENT);
   assert_int_equal(lkattrs_diff_map(p, p, p), LKATTRS_E_INVALID_ARGUMENT);
@@ -413,7 +416,7 @@ static void test_properties(void **state) {
   static char texts[300][2][64];
   uint64_t seed = 0xC0FFEE;
   lkattrs_map *a = new_map(NULL), *b = new_map(NULL), *c = new_map(NULL), *u = NULL;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
   lkattrs_limits unlimited = {0, 0, 0, 0, 0};
   lkattrs_merge_opts o = server_opts();
   o.limits = &unlimited;
@@ -501,34 +504,34 @@ static void test_join(void **state) {
   lkattrs_map *out = new_map(KV("old", "stuff"));
   lkattrs_entry join[] = {E("b", "2"), E("c", "3")};
   lkattrs_error_detail d;
-  assert_int_equal(lkattrs_join(token, join, 2, true, NULL, out, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(token, join, 2, GRANTED, out, &d), LKATTRS_OK);
   assert_map(out, KV("a", "0", "b", "2", "c", "3"));
   assert_map(token, KV("a", "0", "b", "1"));
   /* Not permitted: refused, out unchanged; an empty join needs no grant. */
   lkattrs_map *snap = new_map(NULL);
   assert_int_equal(lkattrs_map_copy(snap, out), LKATTRS_OK);
-  assert_int_equal(lkattrs_join(token, join, 2, false, NULL, out, &d), LKATTRS_E_NOT_ALLOWED);
+  assert_int_equal(lkattrs_join(token, join, 2, NULL, out, &d), LKATTRS_E_NOT_ALLOWED);
   assert_true(lkattrs_map_equal(out, snap));
-  assert_int_equal(lkattrs_join(token, NULL, 0, false, NULL, out, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(token, NULL, 0, NULL, out, &d), LKATTRS_OK);
   assert_true(lkattrs_map_equal(out, token));
   /* Empty values delete nothing; duplicates resolve first (last wins). */
   lkattrs_entry skip[] = {E("a", ""), E("d", "4"), E("e", "5"), E("e", "")};
-  assert_int_equal(lkattrs_join(token, skip, 4, true, NULL, out, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(token, skip, 4, GRANTED, out, &d), LKATTRS_OK);
   assert_map(out, KV("a", "0", "b", "1", "d", "4"));
   lkattrs_entry one_empty[] = {E("b", "")};
-  assert_int_equal(lkattrs_join(token, one_empty, 1, true, NULL, out, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(token, one_empty, 1, GRANTED, out, &d), LKATTRS_OK);
   assert_true(lkattrs_map_equal(out, token));
   /* Client namespace rules on join attributes; the token is trusted. */
   lkattrs_map *sip = new_map(KV("sip.callID", "x"));
   lkattrs_entry lk[] = {E("z", "1"), E("lk.agent.state", "idle")};
   assert_int_equal(lkattrs_map_copy(snap, out), LKATTRS_OK);
-  assert_int_equal(lkattrs_join(sip, lk, 2, true, NULL, out, &d), LKATTRS_E_RESERVED_NAME);
+  assert_int_equal(lkattrs_join(sip, lk, 2, GRANTED, out, &d), LKATTRS_E_RESERVED_NAME);
   assert_int_equal(d.index, 1);
   assert_true(lkattrs_map_equal(out, snap));
   lkattrs_merge_opts o = LKATTRS_MERGE_OPTS_INIT;
   o.origin = LKATTRS_ORIGIN_AGENT;
   o.can_update_metadata = true;
-  assert_int_equal(lkattrs_join_opts(sip, lk, 2, &o, out, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(sip, lk, 2, &o, out, &d), LKATTRS_OK);
   assert_map(out, KV("lk.agent.state", "idle", "sip.callID", "x", "z", "1"));
   /* The limit bounds the merged map (65536 fits, 65537 does not). */
   static char big[65536];
@@ -536,31 +539,31 @@ static void test_join(void **state) {
   lkattrs_map *t = new_map(NULL);
   assert_int_equal(lkattrs_map_set(t, "t", 1, big, 65533), LKATTRS_OK);
   lkattrs_entry j2[] = {E("j", "1")};
-  assert_int_equal(lkattrs_join(t, j2, 1, true, NULL, out, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(t, j2, 1, GRANTED, out, &d), LKATTRS_OK);
   assert_int_equal(lkattrs_map_bytes(out), 65536);
   lkattrs_entry j3[] = {E("j", "12")};
   assert_int_equal(lkattrs_map_copy(snap, out), LKATTRS_OK);
-  assert_int_equal(lkattrs_join(t, j3, 1, true, NULL, out, &d), LKATTRS_E_TOO_LARGE);
+  assert_int_equal(lkattrs_join(t, j3, 1, GRANTED, out, &d), LKATTRS_E_TOO_LARGE);
   assert_true(lkattrs_map_equal(out, snap));
   /* In place (out == token). */
-  assert_int_equal(lkattrs_join(token, join, 2, true, NULL, token, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(token, join, 2, GRANTED, token, &d), LKATTRS_OK);
   assert_map(token, KV("a", "0", "b", "2", "c", "3"));
   /* Into fixed storage. */
   static unsigned char storage[LKATTRS_MAP_FIXED_BYTES(3, 6)];
   lkattrs_map *fx;
   assert_int_equal(lkattrs_map_init_fixed(storage, sizeof storage, 3, 0, &fx), LKATTRS_OK);
   lkattrs_map *tk = new_map(KV("a", "0", "b", "1"));
-  assert_int_equal(lkattrs_join(tk, join, 2, true, NULL, fx, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(tk, join, 2, GRANTED, fx, &d), LKATTRS_OK);
   assert_map(fx, KV("a", "0", "b", "2", "c", "3"));
   lkattrs_entry j4[] = {E("b", "2"), E("d", "3")};
-  assert_int_equal(lkattrs_join(token, j4, 2, true, NULL, fx, &d), LKATTRS_E_NOSPACE);
+  assert_int_equal(lkattrs_join(token, j4, 2, GRANTED, fx, &d), LKATTRS_E_NOSPACE);
   assert_map(fx, KV("a", "0", "b", "2", "c", "3"));
   /* Arguments: update maps are refused. */
   lkattrs_map *u = NULL;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
-  assert_int_equal(lkattrs_join(token, join, 2, true, NULL, u, &d), LKATTRS_E_INVALID_ARGUMENT);
-  assert_int_equal(lkattrs_join(NULL, join, 2, true, NULL, out, &d), LKATTRS_E_INVALID_ARGUMENT);
-  assert_int_equal(lkattrs_join(token, NULL, 2, true, NULL, out, &d), LKATTRS_E_INVALID_ARGUMENT);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+  assert_int_equal(lkattrs_join(token, join, 2, GRANTED, u, &d), LKATTRS_E_INVALID_ARGUMENT);
+  assert_int_equal(lkattrs_join(NULL, join, 2, GRANTED, out, &d), LKATTRS_E_INVALID_ARGUMENT);
+  assert_int_equal(lkattrs_join(token, NULL, 2, GRANTED, out, &d), LKATTRS_E_INVALID_ARGUMENT);
   lkattrs_map *all[] = {token, out, snap, sip, t, tk, u};
   for (size_t i = 0; i < ARRAY_LEN(all); i++) lkattrs_map_free(all[i]);
 }
@@ -635,8 +638,8 @@ static void test_allocation_failures(void **state) {
   for (int round = 0; round < 30; round++) {
     lkattrs_map *m = NULL, *u = NULL;
     ca.fail_at = 0;
-    assert_int_equal(lkattrs_map_new(&alc, &m), LKATTRS_OK);
-    assert_int_equal(lkattrs_map_new_opts(&alc, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+    assert_int_equal(lkattrs_map_new(&alc, 0, &m), LKATTRS_OK);
+    assert_int_equal(lkattrs_map_new(&alc, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
     random_map(&seed, src, &r, rnd(&seed, 60));
     if (round % 2) assert_int_equal(lkattrs_map_copy(m, src), LKATTRS_OK);
     random_map(&seed, src, &r, 1 + rnd(&seed, 80));
@@ -653,7 +656,7 @@ static void test_allocation_failures(void **state) {
         ca.fail_at = f;
         switch (op) {
           case 0: st = lkattrs_merge(m, up, n, &o, NULL, NULL); break;
-          case 1: st = lkattrs_join(src, up, n / 2, true, NULL, m, NULL); break;
+          case 1: st = lkattrs_join(src, up, n / 2, GRANTED, m, NULL); break;
           case 2: st = lkattrs_map_copy(m, src); break;
           case 3: st = lkattrs_diff_map(snap, src, u); break;
           case 4: st = lkattrs_hide_phone_number(m, src, NULL); break;

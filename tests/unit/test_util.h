@@ -28,7 +28,7 @@ static inline void fill_map(lkattrs_map *m, const char *const *kv) {
 
 static inline lkattrs_map *new_map(const char *const *kv) {
   lkattrs_map *m = NULL;
-  assert_int_equal(lkattrs_map_new(NULL, &m), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, 0, &m), LKATTRS_OK);
   if (kv) fill_map(m, kv);
   return m;
 }

@@ -180,10 +180,6 @@ static void test_limit_defaults(void **state) {
   assert_int_equal(LKATTRS_DEFAULT_MAX_TOTAL_BYTES, 65536);
   assert_int_equal(LKATTRS_DEFAULT_MAX_VALUE_BYTES, 0);
   assert_int_equal(LKATTRS_DEFAULT_MAX_ENTRIES, 0);
-  assert_int_equal(lkattrs_default_max_key_bytes(), LKATTRS_DEFAULT_MAX_KEY_BYTES);
-  assert_int_equal(lkattrs_default_max_value_bytes(), LKATTRS_DEFAULT_MAX_VALUE_BYTES);
-  assert_int_equal(lkattrs_default_max_total_bytes(), LKATTRS_DEFAULT_MAX_TOTAL_BYTES);
-  assert_int_equal(lkattrs_default_max_entries(), LKATTRS_DEFAULT_MAX_ENTRIES);
   assert_int_equal(l.max_key_bytes, LKATTRS_DEFAULT_MAX_KEY_BYTES);
   assert_int_equal(l.max_value_bytes, LKATTRS_DEFAULT_MAX_VALUE_BYTES);
   assert_int_equal(l.max_update_bytes, LKATTRS_DEFAULT_MAX_UPDATE_BYTES);

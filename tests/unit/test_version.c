@@ -32,9 +32,9 @@ static void test_library_matches_headers(void **state) {
   (void)state;
   assert_string_equal(lkattrs_version_string(), LKATTRS_VERSION_STRING);
   assert_int_equal(lkattrs_version_number(), LKATTRS_VERSION_NUMBER);
-  assert_int_equal(lkattrs_version_major(), LKATTRS_VERSION_MAJOR);
-  assert_int_equal(lkattrs_version_minor(), LKATTRS_VERSION_MINOR);
-  assert_int_equal(lkattrs_version_patch(), LKATTRS_VERSION_PATCH);
+  assert_int_equal(lkattrs_version_number() / 10000, LKATTRS_VERSION_MAJOR);
+  assert_int_equal(lkattrs_version_number() / 100 % 100, LKATTRS_VERSION_MINOR);
+  assert_int_equal(lkattrs_version_number() % 100, LKATTRS_VERSION_PATCH);
 }
 
 static void test_makefile_matches(void **state) {

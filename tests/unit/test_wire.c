@@ -13,6 +13,7 @@
 
 #include "counting_alloc.h"
 #include "pb_build.h"
+#include "lkattrs/wire_unstable.h"
 #include "test_util.h"
 
 #define KV(...) ((const char *const[]){__VA_ARGS__, NULL})
@@ -163,12 +164,12 @@ static void test_writer_deterministic(void **state) {
     assert_memory_equal(b1, b2, n1);
     /* And it reads back equal, through heap and fixed maps. */
     lkattrs_map *c = new_map(NULL);
-    assert_int_equal(lkattrs_wire_read_map(b1, n1, P15, 1, 0, c, NULL), LKATTRS_OK);
+    assert_int_equal(lkattrs_wire_read_map(b1, n1, P15, 1, c, NULL), LKATTRS_OK);
     assert_true(lkattrs_map_equal(a, c));
     static unsigned char st[LKATTRS_MAP_FIXED_BYTES(32, 32 * 50)];
     lkattrs_map *f;
     assert_int_equal(lkattrs_map_init_fixed(st, sizeof st, 32, 0, &f), LKATTRS_OK);
-    assert_int_equal(lkattrs_wire_read_map(b1, n1, P15, 1, 0, f, NULL), LKATTRS_OK);
+    assert_int_equal(lkattrs_wire_read_map(b1, n1, P15, 1, f, NULL), LKATTRS_OK);
     assert_true(lkattrs_map_equal(a, f));
     lkattrs_map_free(a);
     lkattrs_map_free(b);
@@ -183,12 +184,12 @@ static void test_reader_edge_cases(void **state) {
   lkattrs_error_detail d;
   lkattrs_map *m = new_map(NULL);
   lkattrs_map *u;
-  assert_int_equal(lkattrs_map_new_opts(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
+  assert_int_equal(lkattrs_map_new(NULL, LKATTRS_MAP_UPDATE, &u), LKATTRS_OK);
   /* Duplicate key: both raw entries, the last wins in a map. */
   HEX("1a080a016b12036f6e651a080a016b120374776f");
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, 0, t, NULL), LKATTRS_E_NOT_FOUND);
   assert_string_equal(t, "k=one;k=two;");
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, &d), LKATTRS_OK);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, &d), LKATTRS_OK);
   assert_map(m, KV("k", "two"));
   /* Value before key. */
   HEX("1a061201760a016b");
@@ -198,16 +199,16 @@ static void test_reader_edge_cases(void **state) {
   HEX("1a03120176");
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, 0, t, NULL), LKATTRS_E_NOT_FOUND);
   assert_string_equal(t, "=v;");
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, &d), LKATTRS_E_KEY_EMPTY);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, &d), LKATTRS_E_KEY_EMPTY);
   assert_int_equal(d.index, 0);
   assert_map(m, KV("k", "two"));
   /* Missing value: "" (plain map: no entry; update map: a deletion). */
   HEX("1a030a016b");
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, 0, t, NULL), LKATTRS_E_NOT_FOUND);
   assert_string_equal(t, "k=;");
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, NULL), LKATTRS_OK);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, NULL), LKATTRS_OK);
   assert_int_equal(lkattrs_map_count(m), 0);
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, u, NULL), LKATTRS_OK);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, u, NULL), LKATTRS_OK);
   assert_map(u, KV("k", ""));
   /* Unknown field inside an entry: skipped. */
   HEX("1a080a016b1807120176");
@@ -217,7 +218,7 @@ static void test_reader_edge_cases(void **state) {
   HEX("1a060a016b12017612026e6d1a060a016a120177");
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, 0, t, NULL), LKATTRS_E_NOT_FOUND);
   assert_string_equal(t, "k=v;j=w;");
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, NULL), LKATTRS_OK);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, NULL), LKATTRS_OK);
   assert_map(m, KV("j", "w", "k", "v"));
   /* Unknown fields of every wire type around the map. */
   HEX("980601a206027878" "210102030405060708" "2d01020304" "1a060a016b120176" "12016e");
@@ -232,7 +233,7 @@ static void test_reader_edge_cases(void **state) {
   assert_int_equal(d.offset, 13);
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, LKATTRS_WIRE_ALLOW_NUL, t, NULL), LKATTRS_E_NOT_FOUND);
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, LKATTRS_WIRE_RAW, t, NULL), LKATTRS_E_NOT_FOUND);
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, NULL), LKATTRS_E_NUL);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, NULL), LKATTRS_E_NUL);
   /* Invalid UTF-8 in a key. */
   HEX("1a070a02c328120176");
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, 0, t, &d), LKATTRS_E_UTF8);
@@ -243,7 +244,7 @@ static void test_reader_edge_cases(void **state) {
   /* A control character in a key: fine on the wire, refused by a map. */
   HEX("1a070a02610912017a");
   assert_int_equal(raw_text(hexb, hexlen, P3, 1, 0, t, NULL), LKATTRS_E_NOT_FOUND);
-  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, &d), LKATTRS_E_CONTROL_CHAR);
+  assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, &d), LKATTRS_E_CONTROL_CHAR);
   assert_int_equal(d.offset, 5);
   /* Negative int32 (10-byte varint) elsewhere in the message. */
   HEX("a001ffffffffffffffffff01" "1a060a016b120176");
@@ -306,7 +307,7 @@ static void test_reader_malformed(void **state) {
     size_t n = 99;
     assert_int_equal(lkattrs_wire_collect(hexb, hexlen, P3, 1, 0, NULL, 0, &n, NULL), st);
     assert_int_equal(n, 0);
-    assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, 0, m, NULL), st);
+    assert_int_equal(lkattrs_wire_read_map(hexb, hexlen, P3, 1, m, NULL), st);
     assert_map(m, KV("keep", "me"));
     lkattrs_wire_field f;
     assert_int_equal(lkattrs_wire_find(hexb, hexlen, P3, 1, &f, NULL),
@@ -364,7 +365,7 @@ static void test_reader_nested(void **state) {
   assert_int_equal(raw_text(p->b, p->n, P15_3, 2, 0, t, NULL), LKATTRS_E_NOT_FOUND);
   assert_string_equal(t, "k=1;j=2;k=3;");
   lkattrs_map *m = new_map(NULL);
-  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15_3, 2, 0, m, NULL), LKATTRS_OK);
+  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15_3, 2, m, NULL), LKATTRS_OK);
   assert_map(m, KV("j", "2", "k", "3"));
   /* find: last occurrence; inside the path. */
   lkattrs_wire_field f;
@@ -400,7 +401,7 @@ static void test_reader_nested(void **state) {
   const uint32_t zero[] = {0};
   assert_int_equal(lkattrs_wire_reader_init(&r, p->b, p->n, zero, 1, 0), LKATTRS_E_INVALID_ARGUMENT);
   assert_int_equal(lkattrs_wire_reader_init(NULL, p->b, p->n, P15, 1, 0), LKATTRS_E_INVALID_ARGUMENT);
-  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, LKATTRS_WIRE_RAW, m, NULL),
+  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, NULL, NULL),
                    LKATTRS_E_INVALID_ARGUMENT);
   lkattrs_map_free(m);
   free(p);
@@ -421,7 +422,7 @@ static void test_collect_and_parse_entry(void **state) {
   assert_memory_equal(e[2].value, "2", 1);
   assert_true(e[0].key >= (const char *)p->b && e[0].key < (const char *)p->b + p->n); /* zero-copy */
   assert_int_equal(lkattrs_wire_collect(p->b, p->n, (const uint32_t[]){4}, 1, 0, e, 2, &n, NULL),
-                   LKATTRS_E_NOSPACE);
+                   LKATTRS_E_BUFFER_TOO_SMALL);
   assert_int_equal(n, 3);
   assert_int_equal(lkattrs_wire_collect(p->b, p->n, (const uint32_t[]){4}, 1, 0, e, 2, NULL, NULL),
                    LKATTRS_E_INVALID_ARGUMENT);
@@ -467,10 +468,10 @@ static void test_read_map_atomic(void **state) {
   for (size_t at = 1;; at++) {
     lkattrs_map *m;
     ca.fail_at = 0;
-    assert_int_equal(lkattrs_map_new(&a, &m), LKATTRS_OK);
+    assert_int_equal(lkattrs_map_new(&a, 0, &m), LKATTRS_OK);
     fill_map(m, KV("old", "1", "zzz", "2"));
     ca.fail_at = ca.calls + at;
-    lkattrs_status st = lkattrs_wire_read_map(p->b, p->n, P15, 1, 0, m, NULL);
+    lkattrs_status st = lkattrs_wire_read_map(p->b, p->n, P15, 1, m, NULL);
     if (st == LKATTRS_OK) {
       assert_int_equal(lkattrs_map_count(m), 40);
       const char *v;
@@ -492,17 +493,17 @@ static void test_read_map_atomic(void **state) {
   lkattrs_map *f1, *f2;
   assert_int_equal(lkattrs_map_init_fixed(s1, sizeof s1, 41, 0, &f1), LKATTRS_OK);
   assert_int_equal(lkattrs_map_init_fixed(s2, sizeof s2, 40, 0, &f2), LKATTRS_OK);
-  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, 0, f1, NULL), LKATTRS_OK);
+  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, f1, NULL), LKATTRS_OK);
   assert_int_equal(lkattrs_map_count(f1), 40);
   assert_int_equal(lkattrs_map_set(f2, "a", 1, "b", 1), LKATTRS_OK);
-  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, 0, f2, NULL), LKATTRS_E_NOSPACE);
+  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, f2, NULL), LKATTRS_E_NOSPACE);
   assert_map(f2, KV("a", "b"));
   /* Arena too small: NOSPACE, unchanged. */
   static unsigned char s3[LKATTRS_MAP_FIXED_BYTES(64, 200)];
   lkattrs_map *f3;
   assert_int_equal(lkattrs_map_init_fixed(s3, sizeof s3, 64, 0, &f3), LKATTRS_OK);
   assert_int_equal(lkattrs_map_set(f3, "a", 1, "b", 1), LKATTRS_OK);
-  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, 0, f3, NULL), LKATTRS_E_NOSPACE);
+  assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, f3, NULL), LKATTRS_E_NOSPACE);
   assert_map(f3, KV("a", "b"));
   free(p);
 }
@@ -526,7 +527,7 @@ static void test_reader_property(void **state) {
       pb_entry_n(p, 15, k, kl, v, vl);
       assert_int_equal(lkattrs_map_set(want, k, kl, v, vl), LKATTRS_OK); /* "" deletes */
     }
-    assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, 0, got, NULL), LKATTRS_OK);
+    assert_int_equal(lkattrs_wire_read_map(p->b, p->n, P15, 1, got, NULL), LKATTRS_OK);
     assert_true(lkattrs_map_equal(want, got));
     size_t cnt;
     assert_int_equal(lkattrs_wire_collect(p->b, p->n, P15, 1, 0, NULL, 0, &cnt, NULL), LKATTRS_OK);
@@ -557,8 +558,7 @@ static void test_writer_size_saturates(void **state) {
   one.value_len = 5;
   assert_int_equal(lkattrs_wire_entries_size(&one, 1, 2, &sz), LKATTRS_OK);
   assert_true(sz == SIZE_MAX);
-  assert_int_equal(lkattrs_update_write_response(1, 3, "m", SIZE_MAX - 2, false, buf,
-                                                 sizeof buf, &w),
+  assert_int_equal(lkattrs_write_response(1, 3, "m", SIZE_MAX - 2, false, buf, sizeof buf, &w),
                    LKATTRS_E_BUFFER_TOO_SMALL);
 }
 

@@ -499,7 +499,7 @@ static void value_error(lkattrs_error_detail *det, const lkattrs_entry *e) {
 static int doc_map(const char *sub, const doc *d, const opts *o, lkattrs_map **out) {
   *out = NULL;
   lkattrs_map *m;
-  lkattrs_status st = lkattrs_map_new(NULL, &m);
+  lkattrs_status st = lkattrs_map_new(NULL, 0, &m);
   if (st) {
     fprintf(stderr, "lkproto attrs %s: %s\n", sub, lkattrs_strerror(st));
     return 0;

@@ -6,10 +6,11 @@
  * way for the library and for the code that includes its headers):
  *
  *   LKATTRS_NO_MALLOC   Remove heap mode: lkattrs_map_new() and
- *                       lkattrs_map_new_opts() still exist but return
- *                       LKATTRS_E_UNSUPPORTED, and a NULL allocator is
- *                       refused.  Nothing in the library then calls
- *                       malloc/realloc/free.  Fixed-storage maps work as usual.
+ *                       lkattrs_participant_new() still exist but return
+ *                       LKATTRS_E_UNSUPPORTED, lkattrs_libc_allocator() is
+ *                       NULL, and a NULL allocator is refused.  Nothing in
+ *                       the library then calls malloc/realloc/free.
+ *                       Fixed-storage maps and states work as usual.
  *   LKATTRS_NO_ERRMSG   Remove the error strings: lkattrs_strerror() returns
  *                       "" and lkattrs_error_detail.message is "".  Saves
  *                       flash on firmware.

@@ -18,13 +18,10 @@ extern "C" {
 /* "MAJOR.MINOR.PATCH" of the linked library (static string).  Thread-safe. */
 LKATTRS_API const char *lkattrs_version_string(void);
 
-/* MAJOR*10000 + MINOR*100 + PATCH of the linked library.  Thread-safe. */
+/* MAJOR*10000 + MINOR*100 + PATCH of the linked library, to compare with
+ * LKATTRS_VERSION_NUMBER (the parts: n / 10000, n / 100 % 100, n % 100).
+ * Thread-safe. */
 LKATTRS_API unsigned lkattrs_version_number(void);
-
-/* The parts of the linked library's version.  Thread-safe. */
-LKATTRS_API unsigned lkattrs_version_major(void);
-LKATTRS_API unsigned lkattrs_version_minor(void);
-LKATTRS_API unsigned lkattrs_version_patch(void);
 
 #ifdef __cplusplus
 }

@@ -11,7 +11,7 @@
  *   lkattrs/map.h       the attribute map (heap or fixed storage)
  *   lkattrs/patch.h     merge, join, diff, hide_phone_number
  *   lkattrs/wire.h      maps on the protobuf wire: writer, zero-copy reader
- *   lkattrs/update.h    an encoded update applied to a participant
+ *   lkattrs/participant.h  a participant state: its encoded info, updates, join
  *   lkattrs/privacy.h   redacted rendering of a map for logs
  * (Adapters, not included here: lkattrs/protobufc.h, lkattrs/nanopb.h.)
  */
@@ -27,7 +27,7 @@
 #include "lkattrs/map.h"
 #include "lkattrs/patch.h"
 #include "lkattrs/wire.h"
-#include "lkattrs/update.h"
+#include "lkattrs/participant.h"
 #include "lkattrs/privacy.h"
 
 #endif /* LKATTRS_LKATTRS_H */

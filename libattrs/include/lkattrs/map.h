@@ -64,6 +64,11 @@ typedef struct lkattrs_allocator {
   void *ctx;
 } lkattrs_allocator;
 
+/* lkattrs_libc_allocator - the allocator that NULL stands for everywhere:
+ * malloc, realloc and free.  NULL in a LKATTRS_NO_MALLOC build.  The
+ * returned object is static and constant.  Thread-safe. */
+LKATTRS_API const lkattrs_allocator *lkattrs_libc_allocator(void);
+
 typedef struct lkattrs_map lkattrs_map;
 
 /* Map flags. */
@@ -79,25 +84,22 @@ typedef struct lkattrs_map lkattrs_map;
    (size_t)(data_bytes))
 
 /*
- * lkattrs_map_new - create an empty plain heap map.
- * lkattrs_map_new_opts - the same with flags (LKATTRS_MAP_UPDATE).
+ * lkattrs_map_new - create an empty heap map.
  *
- * alc: allocator, copied into the map; NULL means libc.  out must not be
- * NULL; *out receives the map (NULL on error), to be released with
- * lkattrs_map_free().
- * Errors: INVALID_ARGUMENT (out NULL, unknown flags), NOMEM, UNSUPPORTED
- * (built with LKATTRS_NO_MALLOC).
+ * alc: allocator, copied into the map; NULL means libc.
+ * flags: 0 (a plain map) or LKATTRS_MAP_UPDATE (an update map).
+ * out: must not be NULL; *out receives the map (NULL on error), to be
+ *   released with lkattrs_map_free().
+ * Errors: INVALID_ARGUMENT (out NULL, unknown flags, an allocator without
+ * all three functions), NOMEM, UNSUPPORTED (built with LKATTRS_NO_MALLOC).
  * Example:
  *   lkattrs_map *m;
- *   if (lkattrs_map_new(NULL, &m) != LKATTRS_OK) return;
+ *   if (lkattrs_map_new(NULL, 0, &m) != LKATTRS_OK) return;
  *   if (lkattrs_map_set(m, "color", 5, "blue", 4) == LKATTRS_OK) ...
  *   lkattrs_map_free(m);
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
-lkattrs_map_new(const lkattrs_allocator *alc, lkattrs_map **out);
-LKATTRS_NODISCARD LKATTRS_API lkattrs_status
-lkattrs_map_new_opts(const lkattrs_allocator *alc, unsigned flags,
-                     lkattrs_map **out);
+lkattrs_map_new(const lkattrs_allocator *alc, unsigned flags, lkattrs_map **out);
 
 /*
  * lkattrs_map_init_fixed - create an empty map inside caller storage.

@@ -97,32 +97,28 @@ lkattrs_merge_map(lkattrs_map *map, const lkattrs_map *update,
 /*
  * lkattrs_join - the attributes of a participant that joins.
  *
- * out becomes token_attrs (the token's `attributes` claim) with join_attrs
+ * out becomes token (the token's `attributes` claim) with join
  * (JoinRequest.participant_attributes) laid over it: join values win,
  * duplicates resolve last-wins, and entries whose (winning) value is empty
- * are skipped (a join deletes nothing).  Non-empty join_attrs need
- * can_update_metadata (else NOT_ALLOWED).  The join entries pass the key
- * and value rules and, as from a CLIENT, the namespace rules; the token's
- * entries are trusted.  The limits (NULL: defaults) bound the resulting
- * map (max_map_bytes, max_entries); max_update_bytes is not applied.
- * Example: token {a:0, b:1} + join {b:2, c:3} = {a:0, b:2, c:3}.
+ * are skipped (a join deletes nothing).  Example: token {a:0, b:1} + join
+ * {b:2, c:3} = {a:0, b:2, c:3}.
  *
- * token_attrs and out must be plain maps; out may be token_attrs itself.
- * On error out is unchanged.  Errors: as lkattrs_merge().
+ * token: a plain map (trusted: no rule is applied to it again).
+ * join, n: the join entries (join may be NULL when n is 0); they pass the
+ *   key and value rules and the namespace rules for opts->origin.
+ * opts: NULL means LKATTRS_MERGE_OPTS_INIT (a client without the grant).
+ *   A non-empty join from a CLIENT or AGENT needs can_update_metadata
+ *   (else NOT_ALLOWED).  opts->limits (NULL: defaults) bound the resulting
+ *   map (max_map_bytes, max_entries); max_update_bytes is not applied;
+ *   on_change is ignored.
+ * out: a plain map; may be token itself.  On error out is unchanged.
+ * detail: may be NULL; names the offending join entry (its index in join).
+ * Errors: as lkattrs_merge().
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
-lkattrs_join(const lkattrs_map *token_attrs, const lkattrs_entry *join_attrs,
-             size_t join_count, bool can_update_metadata,
-             const lkattrs_limits *limits, lkattrs_map *out,
+lkattrs_join(const lkattrs_map *token, const lkattrs_entry *join, size_t n,
+             const lkattrs_merge_opts *opts, lkattrs_map *out,
              lkattrs_error_detail *detail);
-
-/* lkattrs_join_opts - lkattrs_join() with merge options (origin, namespace
- * switch, limits, can_update_metadata; on_change is ignored). */
-LKATTRS_NODISCARD LKATTRS_API lkattrs_status
-lkattrs_join_opts(const lkattrs_map *token_attrs,
-                  const lkattrs_entry *join_attrs, size_t join_count,
-                  const lkattrs_merge_opts *opts, lkattrs_map *out,
-                  lkattrs_error_detail *detail);
 
 /*
  * lkattrs_diff - the minimal update that turns map a into map b: every key
@@ -132,7 +128,7 @@ lkattrs_join_opts(const lkattrs_map *token_attrs,
  *
  * a and b must be plain maps.  out (may be NULL: *count then receives the
  * size needed) receives up to cap entries whose pointers point into a and b
- * (valid while those are unchanged).  Errors: INVALID_ARGUMENT, NOSPACE
+ * (valid while those are unchanged).  Errors: INVALID_ARGUMENT, BUFFER_TOO_SMALL
  * (cap too small; *count is the size needed).  O(|a| + |b|).
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status

@@ -35,6 +35,7 @@
 #include "lkattrs/errors.h"
 #include "lkattrs/export.h"
 #include "lkattrs/map.h"
+#include "lkattrs/participant.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -70,7 +71,7 @@ lkattrs_pbc_read_entries(lkattrs_map *map, void *const *entries, size_t n,
  * map entry {1: string key, 2: string value}), in canonical order.
  * alc: NULL means the map's allocator (heap map) or libc (fixed map).
  * *entries receives the array (NULL for an empty map), *n its length.
- * Release with lkattrs_pbc_free_entries(alc, *entries, *n).
+ * Release with lkattrs_pbc_free_entries(map, alc, *entries, *n).
  * Errors: INVALID_ARGUMENT, NOMEM, UNSUPPORTED (LKATTRS_NO_MALLOC, alc NULL).
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
@@ -122,6 +123,20 @@ LKATTRS_PBC_DECLARE(update_participant_metadata, Livekit__UpdateParticipantMetad
 LKATTRS_PBC_DECLARE(update_participant_request, Livekit__UpdateParticipantRequest)
 LKATTRS_PBC_DECLARE(join_request, Livekit__JoinRequest)
 LKATTRS_PBC_DECLARE(create_sip_participant_request, Livekit__CreateSIPParticipantRequest)
+
+/*
+ * lkattrs_pbc_participant_set_fields - lkattrs_participant_set_fields()
+ * from a protobuf-c struct: every field of info except its attributes
+ * (ignored: the state's are kept).  info is only read.  It is packed on the
+ * stack when it takes at most 1 KiB, else in a block from protobuf-c's
+ * default allocator, released before returning.
+ * Errors: INVALID_ARGUMENT (NULL), NOMEM, and those of
+ * lkattrs_participant_set_fields().
+ */
+LKATTRS_NODISCARD LKATTRS_API lkattrs_status
+lkattrs_pbc_participant_set_fields(lkattrs_participant *p,
+                                   const Livekit__ParticipantInfo *info,
+                                   lkattrs_error_detail *detail);
 
 #ifdef __cplusplus
 }

@@ -56,12 +56,6 @@ typedef struct lkattrs_limits {
  * with them.  Thread-safe. */
 LKATTRS_API lkattrs_limits lkattrs_limits_default(void);
 
-/* The same defaults one by one.  Thread-safe. */
-LKATTRS_API size_t lkattrs_default_max_key_bytes(void);
-LKATTRS_API size_t lkattrs_default_max_value_bytes(void);
-LKATTRS_API size_t lkattrs_default_max_total_bytes(void);
-LKATTRS_API size_t lkattrs_default_max_entries(void);
-
 /* Who sends an update; decides which reserved names it may write. */
 typedef enum lkattrs_origin {
   LKATTRS_ORIGIN_CLIENT = 0,  /* a participant through the signal channel */
@@ -76,7 +70,7 @@ typedef enum lkattrs_origin {
  * Returns LKATTRS_OK, or LKATTRS_E_UTF8 with *bad_offset set to the offset of
  * the first byte of the first invalid sequence.  U+0000 and controls are
  * accepted here.  s may be NULL only when len is 0; bad_offset may be NULL.
- * ASCII runs are checked a machine word at a time.  Thread-safe.
+ * Thread-safe.
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
 lkattrs_validate_utf8(const char *s, size_t len, size_t *bad_offset);

@@ -153,17 +153,6 @@ lkattrs_wire_write_entries(const lkattrs_entry *entries, size_t n,
                            uint32_t field, void *out, size_t cap,
                            size_t *written);
 
-/*
- * lkattrs_wire_header_size / lkattrs_wire_put_header - the tag and length
- * prefix of a length-delimited field `field` holding len bytes (to wrap a
- * message in an envelope: write the header, then the message).
- * lkattrs_wire_put_header() writes lkattrs_wire_header_size(field, len)
- * bytes (at most 15) to out, which must have room, and returns that count.
- * field must be 1..LKATTRS_WIRE_MAX_FIELD.  Thread-safe.
- */
-LKATTRS_API size_t lkattrs_wire_header_size(uint32_t field, size_t len);
-LKATTRS_API size_t lkattrs_wire_put_header(void *out, uint32_t field, size_t len);
-
 /* ---- reader ---- */
 
 /*
@@ -226,7 +215,8 @@ lkattrs_wire_next(lkattrs_wire_reader *r, lkattrs_entry *out,
  *
  * *count (must not be NULL) receives the number of entries; out may be NULL
  * to count only.  Errors: as lkattrs_wire_next() (then *count is 0),
- * INVALID_ARGUMENT, NOSPACE (cap too small; *count is the number needed).
+ * INVALID_ARGUMENT, BUFFER_TOO_SMALL (cap too small; *count is the number
+ * needed).
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
 lkattrs_wire_collect(const void *msg, size_t len, const uint32_t *path,
@@ -239,21 +229,23 @@ lkattrs_wire_collect(const void *msg, size_t len, const uint32_t *path,
  * value is "" is left out (it means no value), into an update map
  * (LKATTRS_MAP_UPDATE) it is kept (it means "delete").
  *
+ * msg, len: the message (msg may be NULL when len is 0).
+ * path, depth: as for lkattrs_wire_reader_init().
+ * map: the map to fill (must not be NULL).
+ * detail: may be NULL; the offending entry and byte offset.
  * Keys must follow the key rules of lkattrs_map_set() (non-empty, no
- * control character; no length limit here) and keys and values the text
- * rules of `flags` (LKATTRS_WIRE_RAW is not allowed: a map holds valid
- * text only).  Atomic: the whole message is checked and room is made
- * before the map changes; on any error the map is as before.  Sorting uses
- * the map's scratch (fixed maps: at most max_entries raw entries, else
- * NOSPACE; heap maps: one block of 4 bytes per entry from the map's
- * allocator).  Cost O(n log n).
+ * control character; no length limit here), keys and values the text
+ * rules (valid UTF-8, no U+0000): a map holds valid text only.  Atomic:
+ * the whole message is checked and room is made before the map changes;
+ * on any error the map is as before.  Sorting uses the map's scratch
+ * (fixed maps: at most max_entries raw entries, else NOSPACE; heap maps:
+ * one block of 4 bytes per entry from the map's allocator).  O(n log n).
  * Errors: as lkattrs_wire_next(), KEY_EMPTY, CONTROL_CHAR, INVALID_ARGUMENT,
  * NOMEM, NOSPACE.
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
 lkattrs_wire_read_map(const void *msg, size_t len, const uint32_t *path,
-                      size_t depth, unsigned flags, lkattrs_map *map,
-                      lkattrs_error_detail *detail);
+                      size_t depth, lkattrs_map *map, lkattrs_error_detail *detail);
 
 /* One field found by lkattrs_wire_find(). */
 typedef struct lkattrs_wire_field {
@@ -284,17 +276,6 @@ lkattrs_wire_find(const void *msg, size_t len, const uint32_t *path,
  */
 LKATTRS_NODISCARD LKATTRS_API lkattrs_status
 lkattrs_wire_check(const void *msg, size_t len, lkattrs_error_detail *detail);
-
-/*
- * lkattrs_wire_parse_entry - the key and value of one encoded map entry
- * (the bytes inside the length prefix), with the rules above and the text
- * checks of `flags`.  Offsets in detail are relative to entry.  Used by
- * adapters that receive one entry at a time.
- * Errors: the wire errors, UTF8, NUL, INVALID_ARGUMENT.
- */
-LKATTRS_NODISCARD LKATTRS_API lkattrs_status
-lkattrs_wire_parse_entry(const void *entry, size_t len, unsigned flags,
-                         lkattrs_entry *out, lkattrs_error_detail *detail);
 
 #ifdef __cplusplus
 }

@@ -1,8 +1,0 @@
-/* version.c - the version of the linked library, from lkattrs/version.h. */
-#include "lkattrs/info.h"
-
-const char *lkattrs_version_string(void) { return LKATTRS_VERSION_STRING; }
-unsigned lkattrs_version_number(void) { return LKATTRS_VERSION_NUMBER; }
-unsigned lkattrs_version_major(void) { return LKATTRS_VERSION_MAJOR; }
-unsigned lkattrs_version_minor(void) { return LKATTRS_VERSION_MINOR; }
-unsigned lkattrs_version_patch(void) { return LKATTRS_VERSION_PATCH; }

@@ -1,0 +1,143 @@
+/*
+ * wire_prim.h - the protobuf wire primitives of libattrs: varints, tags,
+ * one field, a walk over nested messages, and the codec of one map entry
+ * {1: key, 2: value}, whose fast path for the usual layout (one-byte tags
+ * and lengths) lives here and nowhere else.  No schema, no allocation.
+ * Never installed; every name is prefixed lkattrs__.
+ */
+#ifndef LKATTRS_WIRE_PRIM_H
+#define LKATTRS_WIRE_PRIM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lkattrs/errors.h"
+#include "lkattrs/map.h"
+#include "lkattrs/wire.h"
+
+/* Fast paths for the common encodings (same results); -Os builds leave
+ * them out for smaller code. */
+#ifndef LKATTRS_FAST
+#ifdef __OPTIMIZE_SIZE__
+#define LKATTRS_FAST 0
+#else
+#define LKATTRS_FAST 1
+#endif
+#endif
+
+/* One field: number, wire type, value (varint / fixed / length), offsets of
+ * its tag, of its value (after the length prefix) and of its end. */
+typedef struct {
+  uint32_t no;
+  unsigned wt;
+  uint64_t v;
+  size_t start, data, end;
+} lkattrs__wf;
+
+/* Read the field at b[pos..end).  top: end is the end of the input (a field
+ * running past it is TRUNCATED; otherwise MALFORMED).  f->start is set even
+ * on error.  lkattrs__wf_read() is inline for the usual layout (a one-byte
+ * tag of a varint or length-delimited field with a one-byte value or
+ * length: fields 1..15, lengths below 128) and calls lkattrs__wf_read_any()
+ * for the rest; both give the same result. */
+lkattrs_status lkattrs__wf_read_any(const unsigned char *b, size_t pos, size_t end,
+                                    bool top, lkattrs__wf *f);
+
+static inline lkattrs_status lkattrs__wf_read(const unsigned char *b, size_t pos, size_t end,
+                                              bool top, lkattrs__wf *f) {
+#if LKATTRS_FAST
+  if (pos < end && end - pos >= 2) {
+    unsigned t = b[pos], v = b[pos + 1];
+    if (t >= 8 && t < 0x80 && v < 0x80 && ((t & 7u) == 0 || (t & 7u) == 2)) {
+      f->start = pos;
+      f->no = t >> 3;
+      f->wt = t & 7u;
+      f->v = v;
+      if (!(t & 7u)) {
+        f->data = pos + 1;
+        f->end = pos + 2;
+        return LKATTRS_OK;
+      }
+      if (v > end - pos - 2) return top ? LKATTRS_E_WIRE_TRUNCATED : LKATTRS_E_WIRE_MALFORMED;
+      f->data = pos + 2;
+      f->end = pos + 2 + v;
+      return LKATTRS_OK;
+    }
+  }
+#endif
+  return lkattrs__wf_read_any(b, pos, end, top, f);
+}
+
+/* Walk every field inside every occurrence of the sub-message path
+ * r->path[0..prefix) (prefix 0: the top level), checking the structure of
+ * each level on the way.  Returns OK with *f, NOT_FOUND at the end, or a
+ * wire error with *bad at the offending field. */
+void lkattrs__walk_init(lkattrs_wire_reader *r, const void *msg, size_t len,
+                        const uint32_t *path, size_t depth);
+lkattrs_status lkattrs__walk_next(lkattrs_wire_reader *r, size_t prefix,
+                                  lkattrs__wf *f, size_t *bad);
+
+/* The key and value of the entry message b[0..n) (the bytes inside the
+ * length prefix): fields in any order, unknown ones skipped, a missing key
+ * or value "", the last of a repeated one kept.  *bad: offset of a bad
+ * field (MALFORMED).  No text check. */
+lkattrs_status lkattrs__entry_decode(const unsigned char *b, size_t n, lkattrs_entry *e,
+                                     size_t *bad);
+
+/* The key and value of the well-formed entry field (tag, length, entry)
+ * at b: one already checked, fields in any order. */
+void lkattrs__entry_field_at(const unsigned char *b, lkattrs_entry *e);
+
+/* The same for an entry field the library wrote itself (canonical: tag,
+ * length, then exactly {1: key, 2: value} with minimal varints): inline,
+ * no parsing beyond the varints. */
+static inline size_t lkattrs__get_varint(const unsigned char *b, size_t *v) {
+  size_t x = 0, i = 0;
+  unsigned shift = 0;
+  for (;;) {
+    unsigned c = b[i++];
+    x |= (size_t)(c & 0x7Fu) << shift;
+    if (!(c & 0x80u)) break;
+    shift += 7;
+  }
+  *v = x;
+  return i;
+}
+
+static inline void lkattrs__canonical_entry_at(const unsigned char *b, lkattrs_entry *e) {
+  size_t i, len;
+  if (b[1] < 0x80 && b[3] < 0x80) { /* one-byte entry and key lengths */
+    size_t kl = b[3];
+    e->key = (const char *)b + 4;
+    e->key_len = kl;
+    if (b[5 + kl] < 0x80) {
+      e->value = (const char *)b + 6 + kl;
+      e->value_len = b[5 + kl];
+      return;
+    }
+    i = 5 + kl;
+  } else {
+    i = 1 + lkattrs__get_varint(b + 1, &len) + 1; /* tag, length, 0x0A */
+    i += lkattrs__get_varint(b + i, &e->key_len);
+    e->key = (const char *)b + i;
+    i += e->key_len + 1; /* the key, 0x12 */
+  }
+  i += lkattrs__get_varint(b + i, &e->value_len);
+  e->value = (const char *)b + i;
+}
+
+/* Writing. */
+size_t lkattrs__varint_len(uint64_t v);
+unsigned char *lkattrs__put_varint(unsigned char *p, uint64_t v);
+/* A length-delimited field: its size, and writing it. */
+size_t lkattrs__ld_len(uint32_t field, size_t len);
+unsigned char *lkattrs__put_ld(unsigned char *p, uint32_t field, const void *d, size_t len);
+/* Bytes of an entry {1: key, 2: value} without / with its tag and length
+ * (saturating). */
+size_t lkattrs__entry_len(size_t klen, size_t vlen);
+size_t lkattrs__entry_field_len(uint32_t field, size_t klen, size_t vlen);
+unsigned char *lkattrs__put_entry(unsigned char *p, uint32_t field,
+                                  const lkattrs_entry *e);
+
+#endif /* LKATTRS_WIRE_PRIM_H */
