@@ -1,4 +1,4 @@
-/* adapter_nanopb.c - libattrs maps <-> nanopb callback fields. */
+/* adapters/nanopb.c - libattrs maps <-> nanopb callback fields. */
 #include "lkattrs/nanopb.h"
 
 #include <string.h>

@@ -1,4 +1,4 @@
-/* adapter_protobufc.c - libattrs maps <-> protobuf-c map fields. */
+/* adapters/protobufc.c - libattrs maps <-> protobuf-c map fields. */
 #include "lkattrs/protobufc.h"
 
 #include <stdalign.h>

@@ -17,54 +17,12 @@
 
 #include "test_util.h"
 #include "rules/text.h"
+#include "../fuzz/ref_text.h"
 
 #define S(lit) lit, sizeof(lit) - 1
 
-/* ---- the reference: decode a code point, then apply the rules */
+/* ---- the reference (ref_text.h), against which every variant runs */
 
-/* Length of the valid UTF-8 character at s[i..n) and its code point, or 0
- * (overlong, surrogate, > U+10FFFF, stray continuation, truncated). */
-static size_t ref_decode(const unsigned char *s, size_t n, size_t i, uint32_t *cp) {
-  unsigned b = s[i];
-  size_t len;
-  uint32_t c, min;
-  if (b < 0x80) {
-    *cp = b;
-    return 1;
-  } else if ((b & 0xE0) == 0xC0) {
-    len = 2, c = b & 0x1F, min = 0x80;
-  } else if ((b & 0xF0) == 0xE0) {
-    len = 3, c = b & 0x0F, min = 0x800;
-  } else if ((b & 0xF8) == 0xF0) {
-    len = 4, c = b & 0x07, min = 0x10000;
-  } else {
-    return 0;
-  }
-  if (n - i < len) return 0;
-  for (size_t k = 1; k < len; k++) {
-    if ((s[i + k] & 0xC0) != 0x80) return 0;
-    c = c << 6 | (s[i + k] & 0x3F);
-  }
-  if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF)) return 0;
-  *cp = c;
-  return len;
-}
-
-static lkattrs_status ref_text(const unsigned char *s, size_t n, bool key, size_t *bad) {
-  size_t i = 0;
-  while (i < n) {
-    uint32_t cp;
-    size_t len = ref_decode(s, n, i, &cp);
-    *bad = i;
-    if (!len) return LKATTRS_E_UTF8;
-    if (cp == 0) return LKATTRS_E_NUL;
-    if (key && (cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)))
-      return LKATTRS_E_CONTROL_CHAR;
-    i += len;
-  }
-  *bad = n;
-  return LKATTRS_OK;
-}
 
 /* ---- the variants under test */
 
@@ -78,7 +36,7 @@ static void check_all(const char *s, size_t n, const char *what, lkattrs_status 
   for (int k = 0; k < 2; k++) {
     bool key = k == 0;
     size_t want_off = 0;
-    lkattrs_status want = ref_text((const unsigned char *)s, n, key, &want_off);
+    lkattrs_status want = ref_text((const unsigned char *)s, n, key, false, &want_off);
     if (st_out) st_out[k] = want;
     for (int v = -1; v < LKATTRS__TEXT_VARIANTS; v++) {
       lkattrs_status got;
@@ -229,11 +187,11 @@ static void test_table_everywhere(void **state) {
           size_t off;
           if (st[0] != rows[r].key_st || st[1] != rows[r].val_st) fail_msg("%s: reference", what);
           if (st[0] != LKATTRS_OK) {
-            (void)ref_text((const unsigned char *)buf, n, true, &off);
+            (void)ref_text((const unsigned char *)buf, n, true, false, &off);
             if (off != pre + rows[r].key_off) fail_msg("%s: reference key offset", what);
           }
           if (st[1] != LKATTRS_OK) {
-            (void)ref_text((const unsigned char *)buf, n, false, &off);
+            (void)ref_text((const unsigned char *)buf, n, false, false, &off);
             if (off != pre + rows[r].val_off) fail_msg("%s: reference value offset", what);
           }
         }

@@ -74,6 +74,5 @@ lkattrs_status lkattrs__fail(lkattrs_error_detail *detail, lkattrs_status code,
 }
 
 void lkattrs__ok(lkattrs_error_detail *detail) {
-  (void)lkattrs__fail(detail, LKATTRS_OK, NULL, 0, LKATTRS_NO_INDEX, 0, false,
-                      LKATTRS__MSG(""));
+  (void)lkattrs__fail(detail, LKATTRS_OK, NULL, 0, LKATTRS_NO_INDEX, 0, false, "");
 }

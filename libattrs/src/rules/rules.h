@@ -1,5 +1,5 @@
 /*
- * internal.h - the rules layer's private functions (validate.c), shared by
+ * rules.h - the rules layer's private functions (text.c, validate.c), shared by
  * the layers above.  Never installed; every non-static function here is
  * prefixed lkattrs__.
  */

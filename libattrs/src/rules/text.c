@@ -599,10 +599,28 @@ static lkattrs_status check_neon(const unsigned char *s, size_t len, bool key,
  * copied or overlapping tail cost more than they save). */
 #define SIMD_MIN 16
 #define AVX2_MIN 64
+#define SHORT_MAX 64 /* the word screen first, up to here */
 
 lkattrs_status lkattrs__check_text(const char *str, size_t len, bool key,
                                    size_t *bad) {
   const unsigned char *s = (const unsigned char *)str;
+#if !defined(__OPTIMIZE_SIZE__)
+  /* Short ASCII text (most keys and values): clean words, the last one
+   * overlapping, and done; anything flagged takes the full path below,
+   * which finds the offset. */
+  if (len >= sizeof(word) && len <= SHORT_MAX) {
+    word acc = 0, w;
+    for (size_t i = 0; i + sizeof w <= len; i += sizeof w) {
+      memcpy(&w, s + i, sizeof w);
+      acc |= word_bad(w, key);
+    }
+    memcpy(&w, s + len - sizeof w, sizeof w);
+    if (!(acc | word_bad(w, key))) {
+      *bad = len;
+      return LKATTRS_OK;
+    }
+  }
+#endif
 #if defined(LKATTRS__SIMD_X86)
   if (len >= SIMD_MIN) {
     if (len >= AVX2_MIN && has_avx2()) return check_avx2(s, len, key, bad);

@@ -1,7 +1,7 @@
 /*
  * text.h - the variants of the text check of keys and values (text.c).
  * Private, never installed.  lkattrs__check_text() itself, which picks the
- * fastest variant the CPU has, is declared in internal.h; the functions here
+ * fastest variant the CPU has, is declared in rules.h; the functions here
  * force one variant, for the tests and the fuzz harness only.
  */
 #ifndef LKATTRS_TEXT_H

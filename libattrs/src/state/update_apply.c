@@ -30,7 +30,10 @@ static unsigned char *splice_attrs(void *ctx, lkattrs_participant *p, unsigned n
       size_t run = in[upto] - in[i];
       uint32_t delta = (uint32_t)(o - at) - in[i];
       memcpy(o, a + in[i], run);
-      for (size_t q = i; q < upto; q++) out[w++] = in[q] + delta;
+      uint32_t *dst = out + w;
+      const uint32_t *src = in + i;
+      for (size_t q = 0, cnt = upto - i; q < cnt; q++) dst[q] = src[q] + delta; /* vectorised */
+      w += upto - i;
       o += run;
       i = upto;
     }
