@@ -42,13 +42,16 @@
  *   - apply: the result fields (refused, changed, *_changed, attrs_changed,
  *     version, request_id, reason) agree; the response fits its buffer and
  *     decodes to {request_id, reason, message, echo} with the expected
- *     values, the echo holding the update's name, metadata, entries and
- *     request_id, dropped only when it does not fit (and never with a
- *     buffer of LKATTRS_RESPONSE_MAX_BYTES); malformed updates get none;
+ *     values, the echo (when asked for) holding the update's name,
+ *     metadata, entries and request_id, never dropped from a buffer of
+ *     LKATTRS_RESPONSE_MAX_BYTES; malformed updates get no response;
  *   - repeating an accepted update changes nothing and allocates nothing;
  *   - loading the state's own bytes changes nothing;
  *   - every block the heap state frees has the size it was allocated with,
- *     and all are freed.
+ *     and all are freed (also when the constructor's allocations fail);
+ *   - calls with bad arguments return INVALID_ARGUMENT and change nothing.
+ * FUZZ_TRACE=1 in the environment prints each operation's status next to
+ * the model's, and the responses.
  */
 #include <stdbool.h>
 
@@ -1590,7 +1593,8 @@ static void run_write_response(fuzz_in *in) {
   size_t cap = fz_u16(in) % 400, written = 12345;
   unsigned char *out = cap ? xmalloc(cap) : NULL;
   lkattrs_status st =
-      lkattrs_write_response(rid, reason, ml || !(fl & 2) ? msg : NULL, ml, env, out, cap, &written);
+      lkattrs_write_response(rid, reason, ml || !(fl & 2) ? msg : NULL, ml, env, out, cap,
+                             &written);
   if (reason < 0) {
     FUZZ_CHECK(st == LKATTRS_E_INVALID_ARGUMENT && written == 0);
     free(out);

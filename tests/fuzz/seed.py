@@ -115,18 +115,23 @@ seed(3, info, apply_raw(0, sig, rules(grant=False)))                      # NOT_
 seed(3, info, apply_raw(0, ld(15, upm([(b'lk.agent.state', b'idle')])), rules(1)),
      apply_raw(0, ld(15, upm([(b'lk.agent.state', b'idle')])), rules(0)),
      apply_raw(0, ld(15, upm([(b'lk.agent.state', b'idle')])), rules(0, skip=True)))
-seed(3, b'', apply_built(0, [(b'a', b'1'), (b'b', b'22'), (b'c', b'333')], r=rules(mode=2, lim=0x5d)),
+seed(3, b'', apply_built(0, [(b'a', b'1'), (b'b', b'22'), (b'c', b'333')],
+                         r=rules(mode=2, lim=0x5d)),
      apply_built(1, [(b'x' * 9, b'1')], r=rules(mode=2, lim=0x3f)))     # limits
 seed(0, info, apply_built(0, [(b'k%d' % i, b'v') for i in range(6)]))   # NOSPACE
 seed(3, b'', apply_raw(0, b'\x7a\x05\x0a\x01k'),                       # truncated
      apply_raw(0, varint(15 << 3) + b'\x01'),                           # wrong wire type
      apply_raw(0, ld(15, upm([(b'k', b'v')])) + varint(14 << 3) + b'\x01'),  # ping arm last
      apply_raw(0, varint(14 << 3) + b'\x01' + ld(15, upm([(b'k', b'v')]))),  # ping arm first
-     apply_raw(0, ld(15, upm([(b'k', b'v')])) + varint(9 << 3) + b'\x01'))   # unknown field last
-seed(3, b'', apply_built(0, [(b'a', b'1'), (b'b', b'2')], md=b'm', name=b'n', rid=5, fl=0x08 | 0x10),
+     apply_raw(0, ld(15, upm([(b'k', b'v')])) + varint(9 << 3) + b'\x01'))   # unknown field
+seed(3, b'', apply_built(0, [(b'a', b'1'), (b'b', b'2')], md=b'm', name=b'n', rid=5,
+                         fl=0x08 | 0x10),
      apply_built(2, [(b'a', b'')], md=b'm', fl=0x40 | 0x80), b'\x07')
-seed(3, info, b'\x05' + rules(0) + pairs([(b'a', b'0'), (b'b', b'1')]) + pairs([(b'b', b'2'), (b'c', b'3'), (b'c', b'')]),
-     b'\x06' + rules(0) + pairs([(b't', b'1')]) + raw(ld(3, b'md') + b''.join(entry(4, k, v) for k, v in A)),
+seed(3, info,
+     b'\x05' + rules(0) + pairs([(b'a', b'0'), (b'b', b'1')]) +
+     pairs([(b'b', b'2'), (b'c', b'3'), (b'c', b'')]),
+     b'\x06' + rules(0) + pairs([(b't', b'1')]) +
+     raw(ld(3, b'md') + b''.join(entry(4, k, v) for k, v in A)),
      b'\x0e' + rules(0, grant=False) + pairs([]) + bytes([0x83, 2]) + pick(b'ci') + pick(b'md') +
      pick(b'k') + pick(b'v') + pick(b'lk.x') + pick(b'v'))
 seed(3, b'', b'\x0f' + u16(0) + u16(7) + bytes([5]) + raw(b'no') + b'\x01' + u16(300),
@@ -134,9 +139,14 @@ seed(3, b'', b'\x0f' + u16(0) + u16(7) + bytes([5]) + raw(b'no') + b'\x01' + u16
 seed(3, b'', b'\x0b\x05' + b'\x00' + pick(b'b') + pick(b'2') + b'\x00' + pick(b'a') + pick(b'1') +
      b'\x03' + pick(b'md') + b'\x05' + b'\x04' + pick(b'name'),
      b'\x0c\x02' + b'\x07' + pick(b'x') + b'\x15\x00')
-seed(3, entry(15, b'b', b'2') + entry(15, b'a', b'1') + entry(15, b'a', b'') + ld(9, b'n') + ld(9, b'') +
-     varint(10 << 3) + varint(1 << 33 | 5) + b'\x7a\x08\x12\x01v\x0a\x81\x00k', b'\x17')  # hostile info
+# a hostile initial info: unsorted, a key twice, an empty value, name twice, a 64-bit
+# version, an entry value first with a two-byte key length
+seed(3, entry(15, b'b', b'2') + entry(15, b'a', b'1') + entry(15, b'a', b'') + ld(9, b'n') +
+     ld(9, b'') + varint(10 << 3) + varint(1 << 33 | 5) + b'\x7a\x07\x12\x01v\x0a\x81\x00k',
+     b'\x17')
 seed(3, b'\x7a\x03\x0a\x01\xc0', b'\x03' + raw(info))                  # bad UTF-8, then load
+seed(1, b'', b'\x05' + rules(2) + pairs([(bytes([c]), b'1') for c in b'abcdefgh']) +
+     pairs([(b'z', b'1')]))                                              # more entries than fit
 seed(0x20, info, bytes([0x20 | 0]) + rules() + b'\x00' + raw(sig), bytes([0x40 | 3]) + raw(info),
      bytes([0x60 | 5]) + rules(2) + pairs([(b'a', b'1')] * 3) + pairs([(b'b', b'2')] * 20))
 

@@ -72,7 +72,7 @@ typedef struct lkattrs_participant_caps {
 #define LKATTRS_PARTICIPANT_FIXED_BYTES(info_bytes, entries, update_entries)   \
   (LKATTRS_PARTICIPANT_FIXED_OVERHEAD +                                        \
    2u * ((size_t)(info_bytes) + LKATTRS_PARTICIPANT_HEADROOM) +                \
-   32u * (size_t)(entries) + 8u +                                             \
+   48u * (size_t)(entries) + 24u +                                            \
    (size_t)(update_entries) * (4u * sizeof(void *) + 16u))
 
 /*

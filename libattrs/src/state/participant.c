@@ -18,12 +18,18 @@ _Static_assert(sizeof(lkattrs_entry) == 4 * sizeof(void *),
 /* Lower bound of key among entries [lo, hi) of buffer b. */
 size_t lkattrs__state_lower_bound(const lkattrs_participant *p, unsigned b, const char *key,
                           size_t klen, size_t lo, size_t hi, bool *found) {
+  const uint64_t *pre = p->pre[b], kp = key_prefix(key, klen);
   *found = false;
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    lkattrs_entry e;
-    entry_at(p, b, mid, &e);
-    int c = lkattrs__keycmp(e.key, e.key_len, key, klen);
+    int c;
+    if (pre[mid] != kp) { /* the prefixes decide: no entry decoded */
+      c = pre[mid] < kp ? -1 : 1;
+    } else {
+      lkattrs_entry e;
+      entry_at(p, b, mid, &e);
+      c = lkattrs__keycmp(e.key, e.key_len, key, klen);
+    }
     if (c < 0) {
       lo = mid + 1;
     } else {
@@ -93,12 +99,13 @@ static lkattrs_status room_next(lkattrs_participant *p, unsigned b, size_t len,
     p->buf[b] = nb;
     p->buf_cap[b] = c;
   }
-  if (entries + 1 > p->idx_cap[b]) {
+  if (entries + 1 > p->idx_cap[b]) { /* the prefixes, then the offsets: one block */
     size_t c = grown(p->idx_cap[b], entries + 1, 16);
-    uint32_t *ni = p->alc.alloc(p->alc.ctx, c * sizeof *ni);
-    if (!ni) return LKATTRS_E_NOMEM;
-    if (p->idx[b]) p->alc.free(p->alc.ctx, p->idx[b], p->idx_cap[b] * sizeof *ni);
-    p->idx[b] = ni;
+    uint64_t *np = p->alc.alloc(p->alc.ctx, c * INDEX_SLOT);
+    if (!np) return LKATTRS_E_NOMEM;
+    if (p->pre[b]) p->alc.free(p->alc.ctx, p->pre[b], p->idx_cap[b] * INDEX_SLOT);
+    p->pre[b] = np;
+    p->idx[b] = (uint32_t *)(void *)(np + c);
     p->idx_cap[b] = c;
   }
   return LKATTRS_OK;
@@ -195,7 +202,7 @@ lkattrs_status lkattrs_participant_init_fixed(void *storage, size_t storage_byte
   size_t chg = 2 * caps->max_entries > upd ? 2 * caps->max_entries : upd;
   size_t sz_p = align8(sizeof(lkattrs_participant));
   size_t sz_buf = align8(caps->max_info_bytes + HEAD);
-  size_t sz_idx = align8((caps->max_entries + 1) * sizeof(uint32_t));
+  size_t sz_idx = align8((caps->max_entries + 1) * INDEX_SLOT);
   size_t sz_dec = align8(upd * sizeof(lkattrs_entry));
   size_t sz_sidx = align8(upd * sizeof(uint32_t));
   size_t sz_chg = align8(chg * sizeof(change_rec));
@@ -211,7 +218,8 @@ lkattrs_status lkattrs_participant_init_fixed(void *storage, size_t storage_byte
     s += sz_buf;
   }
   for (unsigned b = 0; b < 2; b++) {
-    p->idx[b] = (uint32_t *)(void *)s;
+    p->pre[b] = (uint64_t *)(void *)s;
+    p->idx[b] = (uint32_t *)(void *)(p->pre[b] + caps->max_entries + 1);
     p->idx_cap[b] = caps->max_entries + 1;
     s += sz_idx;
   }
@@ -245,12 +253,13 @@ lkattrs_status lkattrs_participant_new(const lkattrs_allocator *alc,
   p->alc = a;
   /* The first buffer and index, so that the views always have a pointer. */
   p->buf[0] = a.alloc(a.ctx, HEAD);
-  p->idx[0] = p->buf[0] ? a.alloc(a.ctx, sizeof(uint32_t)) : NULL;
-  if (!p->idx[0]) {
+  p->pre[0] = p->buf[0] ? a.alloc(a.ctx, INDEX_SLOT) : NULL;
+  if (!p->pre[0]) {
     if (p->buf[0]) a.free(a.ctx, p->buf[0], HEAD);
     a.free(a.ctx, p, sizeof *p);
     return LKATTRS_E_NOMEM;
   }
+  p->idx[0] = (uint32_t *)(void *)(p->pre[0] + 1);
   p->idx_cap[0] = 1;
   init_empty(p);
   *out = p;
@@ -264,7 +273,7 @@ void lkattrs_participant_free(lkattrs_participant *p) {
   lkattrs_allocator a = p->alc;
   for (unsigned b = 0; b < 2; b++) {
     if (p->buf[b]) a.free(a.ctx, p->buf[b], p->buf_cap[b] + HEAD);
-    if (p->idx[b]) a.free(a.ctx, p->idx[b], p->idx_cap[b] * sizeof(uint32_t));
+    if (p->pre[b]) a.free(a.ctx, p->pre[b], p->idx_cap[b] * INDEX_SLOT);
   }
   if (p->dec) a.free(a.ctx, p->dec, p->scap * sizeof *p->dec);
   if (p->sidx) a.free(a.ctx, p->sidx, p->scap * sizeof *p->sidx);
@@ -438,6 +447,7 @@ static unsigned char *copy_attrs(void *ctx, lkattrs_participant *p, unsigned nex
   (void)ctx;
   if (len) memcpy(at, info_of(p, cur) + p->off[cur][P_SEG2], len);
   memcpy(p->idx[next], p->idx[cur], (n + 1) * sizeof(uint32_t));
+  if (n) memcpy(p->pre[next], p->pre[cur], n * sizeof(uint64_t));
   p->n[next] = n;
   return at + len;
 }
@@ -476,9 +486,11 @@ static unsigned char *list_attrs(void *ctx, lkattrs_participant *p, unsigned nex
   merge_it m = *(const merge_it *)ctx;
   const lkattrs_entry *e;
   uint32_t *idx = p->idx[next];
+  uint64_t *pre = p->pre[next];
   unsigned char *o = at;
   size_t n = 0;
   while ((e = merge_next(&m)) != NULL) {
+    pre[n] = key_prefix(e->key, e->key_len);
     idx[n++] = (uint32_t)(o - at);
     o = put_entry(o, e);
   }

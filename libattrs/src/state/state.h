@@ -49,6 +49,9 @@ struct lkattrs_participant {
   unsigned char *buf[2];
   size_t buf_cap[2]; /* info bytes, headroom not counted */
   uint32_t *idx[2];
+  uint64_t *pre[2]; /* the first 8 bytes of each key, big-endian, zero-padded:
+                       searches compare these and decode an entry only on a tie;
+                       pre[b] and idx[b] are one block, pre first */
   size_t idx_cap[2]; /* slots (entries + 1) */
   size_t off[2][P_N];
   size_t n[2];
@@ -100,6 +103,25 @@ static inline void entry_at(const lkattrs_participant *p, unsigned b, size_t i,
 
 static inline bool same_text(const char *a, size_t al, const char *b, size_t bl) {
   return al == bl && (al == 0 || memcmp(a, b, al) == 0);
+}
+
+/* Bytes of one index slot: a key prefix and an offset. */
+#define INDEX_SLOT (sizeof(uint64_t) + sizeof(uint32_t))
+
+/* A key's first 8 bytes as a big-endian number, zero-padded: when two
+ * prefixes differ they order the keys as lkattrs__keycmp() does (keys hold
+ * no U+0000, so the padding sorts a shorter key first). */
+static inline uint64_t key_prefix(const char *k, size_t n) {
+  const unsigned char *b = (const unsigned char *)k;
+  uint64_t v = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (n >= 8) {
+    memcpy(&v, b, 8);
+    return __builtin_bswap64(v);
+  }
+#endif
+  for (size_t i = 0; i < 8; i++) v = v << 8 | (i < n ? b[i] : 0u);
+  return v;
 }
 
 static inline size_t entry_bytes(size_t kl, size_t vl) {

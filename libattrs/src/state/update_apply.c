@@ -22,6 +22,8 @@ static unsigned char *splice_attrs(void *ctx, lkattrs_participant *p, unsigned n
   const unsigned char *a = info_of(p, cur) + p->off[cur][P_SEG2];
   const uint32_t *in = p->idx[cur];
   uint32_t *out = p->idx[next];
+  const uint64_t *pin = p->pre[cur];
+  uint64_t *pout = p->pre[next];
   size_t n = p->n[cur], i = 0, w = 0;
   unsigned char *o = at;
   for (size_t t = 0; t <= c->nops; t++) {
@@ -32,7 +34,12 @@ static unsigned char *splice_attrs(void *ctx, lkattrs_participant *p, unsigned n
       memcpy(o, a + in[i], run);
       uint32_t *dst = out + w;
       const uint32_t *src = in + i;
-      for (size_t q = 0, cnt = upto - i; q < cnt; q++) dst[q] = src[q] + delta; /* vectorised */
+      uint64_t *pdst = pout + w;
+      const uint64_t *psrc = pin + i;
+      for (size_t q = 0, cnt = upto - i; q < cnt; q++) {
+        dst[q] = src[q] + delta;
+        pdst[q] = psrc[q];
+      }
       w += upto - i;
       o += run;
       i = upto;
@@ -42,6 +49,7 @@ static unsigned char *splice_attrs(void *ctx, lkattrs_participant *p, unsigned n
     if (p->chg[t].old != NONE) i++;
     if (e->value_len) {
       out[w] = (uint32_t)(o - at);
+      pout[w] = key_prefix(e->key, e->key_len);
       p->chg[t].at = (uint32_t)w++;
       o = put_entry(o, e);
     } else {
