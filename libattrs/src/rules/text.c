@@ -21,30 +21,17 @@
 
 /* ---- scalar ------------------------------------------------------------
  *
- * Word-at-a-time ASCII screening.  A word is "clean" when no byte has the
- * high bit, no byte is 0 and, for keys, no byte is < 0x20 or 0x7F.  The
- * tests are exact for words without high bits, so a clean word needs no
- * further look; anything else goes through the byte loop. */
-typedef size_t word;
+ * Word-at-a-time ASCII screening (the screen itself: text.h); anything a
+ * word flags goes through the byte loop. */
+typedef lkattrs__word word;
 #if SIZE_MAX > 0xFFFFFFFF
 typedef uint32_t half;
 #else
 typedef uint16_t half;
 #endif
-#define ONES ((word)-1 / 0xFF)
-#define HIGH (ONES * 0x80)
-
-/* The bytes of w that fail the screen have their high bit set in the
- * result (0: clean).  The lowest flagged byte is always a real hit (the
- * borrows and carries of the tests only run upwards). */
-static word word_bad(word w, bool key) {
-  word bad = w & HIGH;
-  if (key)
-    bad |= ((w - ONES * 0x20) & ~w & HIGH) | ((w + ONES) & HIGH);
-  else
-    bad |= (w - ONES) & ~w & HIGH;
-  return bad;
-}
+#define ONES LKATTRS__ONES
+#define HIGH LKATTRS__HIGH
+#define word_bad lkattrs__word_bad
 
 /* Offset of the first flagged byte of a bad word (0 when unknown). */
 static size_t first_flagged(word bad) {
@@ -599,28 +586,14 @@ static lkattrs_status check_neon(const unsigned char *s, size_t len, bool key,
  * copied or overlapping tail cost more than they save). */
 #define SIMD_MIN 16
 #define AVX2_MIN 64
-#define SHORT_MAX 64 /* the word screen first, up to here */
 
 lkattrs_status lkattrs__check_text(const char *str, size_t len, bool key,
                                    size_t *bad) {
   const unsigned char *s = (const unsigned char *)str;
-#if !defined(__OPTIMIZE_SIZE__)
-  /* Short ASCII text (most keys and values): clean words, the last one
-   * overlapping, and done; anything flagged takes the full path below,
-   * which finds the offset. */
-  if (len >= sizeof(word) && len <= SHORT_MAX) {
-    word acc = 0, w;
-    for (size_t i = 0; i + sizeof w <= len; i += sizeof w) {
-      memcpy(&w, s + i, sizeof w);
-      acc |= word_bad(w, key);
-    }
-    memcpy(&w, s + len - sizeof w, sizeof w);
-    if (!(acc | word_bad(w, key))) {
-      *bad = len;
-      return LKATTRS_OK;
-    }
+  if (lkattrs__text_clean(str, len, key)) { /* most keys and values */
+    *bad = len;
+    return LKATTRS_OK;
   }
-#endif
 #if defined(LKATTRS__SIMD_X86)
   if (len >= SIMD_MIN) {
     if (len >= AVX2_MIN && has_avx2()) return check_avx2(s, len, key, bad);

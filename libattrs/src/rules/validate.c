@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "rules.h"
+#include "text.h"
 #include "lkattrs/names.h"
 
 lkattrs_limits lkattrs_limits_default(void) {
@@ -101,8 +102,17 @@ lkattrs_status lkattrs__check_entry(const lkattrs_entry *e, size_t index,
                                     const lkattrs_limits *limits,
                                     lkattrs_origin origin, bool namespaces,
                                     lkattrs_error_detail *detail) {
-  lkattrs_status st =
-      check(e->key, e->key_len, true, limits, detail, e->key, e->key_len, index);
+  lkattrs_status st;
+  /* The usual entry, decided without a call: within the limits, a short
+   * clean key, and a value that is empty or short and clean.  Anything
+   * else (an error included) takes the full path, which says why. */
+  if (e->key_len && (!limits->max_key_bytes || e->key_len <= limits->max_key_bytes) &&
+      (!limits->max_value_bytes || e->value_len <= limits->max_value_bytes) &&
+      lkattrs__text_clean(e->key, e->key_len, true) &&
+      (!e->value_len || lkattrs__text_clean(e->value, e->value_len, false)) &&
+      (!namespaces || lkattrs_check_namespace(origin, e->key, e->key_len) == LKATTRS_OK))
+    return LKATTRS_OK;
+  st = check(e->key, e->key_len, true, limits, detail, e->key, e->key_len, index);
   if (st == LKATTRS_OK)
     st = check(e->value, e->value_len, false, limits, detail, e->key,
                e->key_len, index);
