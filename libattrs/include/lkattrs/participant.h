@@ -279,10 +279,14 @@ typedef struct lkattrs_update_result {
  * version goes up by one (wrapping to 0); an update that changes nothing is
  * reported as such (res->changed false, version kept).
  *
- * The response: {request_id, reason, message, echo}.  A refusal always
- * gets one when resp->data is set: with its reason and LiveKit's message,
- * and without the echo when the echo does not fit (res->echo_dropped);
- * the refusal status is returned either way.  A refusal is never silenced.
+ * The response: {request_id, reason, message, echo}; the echo
+ * (RequestResponse.update_metadata) is the UpdateParticipantMetadata as
+ * received (from a SignalRequest: its parts, concatenated), or for an
+ * UpdateParticipantRequest its metadata, name and entries renumbered into
+ * one.  A refusal always gets one when resp->data is set: with its reason
+ * and LiveKit's message, and without the echo when the echo does not fit
+ * (res->echo_dropped); the refusal status is returned either way.  A
+ * refusal is never silenced.
  *
  * Returns OK (applied, or a no-op); a refusal (NOT_ALLOWED, RESERVED_NAME,
  * KEY_EMPTY, KEY_TOO_LONG, VALUE_TOO_LONG, UTF8, NUL, CONTROL_CHAR,
