@@ -503,6 +503,55 @@ static void test_arguments(void **state) {
   lkattrs_map_free(m);
 }
 
+
+/* lkattrs_pbc_participant_set_fields(): every field of the struct but its
+ * attributes (ignored), which stay the state's; large structs take the
+ * heap path; the result decodes back to the struct's fields. */
+static void test_participant_set_fields(void **state) {
+  (void)state;
+  lkattrs_participant *p = NULL;
+  assert_int_equal(lkattrs_participant_new(NULL, &p), LKATTRS_OK);
+  lkattrs_entry tok[] = {{"color", 5, "blue", 4}, {"size", 4, "L", 1}};
+  assert_int_equal(lkattrs_participant_join(p, tok, 2, NULL, 0, NULL, NULL), LKATTRS_OK);
+  for (int big = 0; big < 2; big++) {
+    Livekit__ParticipantInfo info = LIVEKIT__PARTICIPANT_INFO__INIT;
+    Livekit__ParticipantInfo__AttributesEntry e = LIVEKIT__PARTICIPANT_INFO__ATTRIBUTES_ENTRY__INIT;
+    Livekit__ParticipantInfo__AttributesEntry *ep = &e;
+    static char meta[4000];
+    memset(meta, 'm', sizeof meta - 1);
+    e.key = "ignored";
+    e.value = "x";
+    info.sid = "PA_1";
+    info.identity = "alice";
+    info.name = "Alice";
+    info.metadata = big ? meta : "small";
+    info.state = LIVEKIT__PARTICIPANT_INFO__STATE__ACTIVE;
+    info.version = 40;
+    info.n_attributes = 1;
+    info.attributes = &ep;
+    uint32_t before = lkattrs_participant_version(p);
+    assert_int_equal(lkattrs_pbc_participant_set_fields(p, &info, NULL), LKATTRS_OK);
+    assert_int_equal(lkattrs_participant_version(p), before < 40 ? 40 : before + 1);
+    size_t n;
+    const unsigned char *b = lkattrs_participant_bytes(p, LKATTRS_VIEW_PARTICIPANT_INFO, &n);
+    Livekit__ParticipantInfo *got = livekit__participant_info__unpack(NULL, n, b);
+    assert_non_null(got);
+    assert_string_equal(got->sid, "PA_1");
+    assert_string_equal(got->identity, "alice");
+    assert_string_equal(got->name, "Alice");
+    assert_string_equal(got->metadata, info.metadata);
+    assert_int_equal(got->state, LIVEKIT__PARTICIPANT_INFO__STATE__ACTIVE);
+    assert_int_equal(got->n_attributes, 2); /* the state's, not the struct's */
+    assert_string_equal(got->attributes[0]->key, "color");
+    assert_string_equal(got->attributes[1]->value, "L");
+    livekit__participant_info__free_unpacked(got, NULL);
+    assert_int_equal(info.n_attributes, 1); /* the caller's struct is only read */
+  }
+  assert_int_equal(lkattrs_pbc_participant_set_fields(NULL, NULL, NULL),
+                   LKATTRS_E_INVALID_ARGUMENT);
+  lkattrs_participant_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_round_trip),
@@ -515,6 +564,7 @@ int main(void) {
       cmocka_unit_test(test_set_alloc_failure),
       cmocka_unit_test(test_get_fixed_nospace),
       cmocka_unit_test(test_arguments),
+      cmocka_unit_test(test_participant_set_fields),
   };
   return cmocka_run_group_tests_name("adapter_protobufc", tests, NULL, NULL);
 }

@@ -6,6 +6,7 @@
  *   lkattrs/version.h   version macros (compile time)
  *   lkattrs/info.h      version of the linked library
  *   lkattrs/errors.h    status codes, error details, LiveKit reasons
+ *   lkattrs/types.h     the key/value entry and the allocator
  *   lkattrs/names.h     reserved attribute names and prefixes
  *   lkattrs/validate.h  key/value/size/namespace rules and limits
  *   lkattrs/map.h       the attribute map (heap or fixed storage)
@@ -22,6 +23,7 @@
 #include "lkattrs/version.h"
 #include "lkattrs/info.h"
 #include "lkattrs/errors.h"
+#include "lkattrs/types.h"
 #include "lkattrs/names.h"
 #include "lkattrs/validate.h"
 #include "lkattrs/map.h"

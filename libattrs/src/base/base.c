@@ -1,5 +1,5 @@
 /* base.c - shared helpers of every layer: saturating sizes, the key order,
- * the default limits, the libc allocator. */
+ * the libc allocator. */
 #include "base.h"
 
 #include <string.h>
@@ -16,11 +16,6 @@ int lkattrs__keycmp(const char *a, size_t alen, const char *b, size_t blen) {
   return alen < blen ? -1 : alen > blen;
 }
 #endif
-
-const lkattrs_limits *lkattrs__limits_or_default(const lkattrs_limits *limits) {
-  static const lkattrs_limits defaults = LKATTRS_LIMITS_INIT;
-  return limits ? limits : &defaults;
-}
 
 #ifndef LKATTRS_NO_MALLOC
 static void *libc_alloc(void *ctx, size_t size) {

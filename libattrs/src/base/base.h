@@ -12,8 +12,7 @@
 #include <string.h>
 
 #include "lkattrs/errors.h"
-#include "lkattrs/map.h"
-#include "lkattrs/validate.h"
+#include "lkattrs/types.h"
 
 #ifdef LKATTRS_NO_ERRMSG
 #define LKATTRS__MSG(s) ""
@@ -38,6 +37,24 @@ void lkattrs__ok(lkattrs_error_detail *detail);
 /* Saturating addition. */
 size_t lkattrs__add(size_t a, size_t b);
 
+/* A key's first 8 bytes as a big-endian number, zero-padded.  When the
+ * prefixes of two keys differ, they order the keys as lkattrs__keycmp()
+ * does; when they are equal and one key is at most 8 bytes long, the
+ * shorter key is the smaller (or the keys are equal). */
+static inline uint64_t lkattrs__key_prefix(const char *k, size_t n) {
+  const unsigned char *b = (const unsigned char *)k;
+  uint64_t v = 0;
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  if (n >= 8) {
+    memcpy(&v, b, 8);
+    return __builtin_bswap64(v);
+  }
+#endif
+  size_t m = n < 8 ? n : 8;
+  for (size_t i = 0; i < m; i++) v = v << 8 | b[i];
+  return m ? v << (8 * (8 - m)) : 0; /* (m = 0 would shift by 64) */
+}
+
 /* Canonical order: memcmp over the common length, then shorter first.
  * Inline (it is the inner step of every sort and search), except in -Os
  * builds, where one copy in base.c keeps the code small. */
@@ -45,28 +62,16 @@ size_t lkattrs__add(size_t a, size_t b);
 int lkattrs__keycmp(const char *a, size_t alen, const char *b, size_t blen);
 #else
 static inline int lkattrs__keycmp(const char *a, size_t alen, const char *b, size_t blen) {
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && !defined(__OPTIMIZE_SIZE__)
-  /* Most keys compared differ in their first 8 bytes: one compare of
-   * those, as big-endian numbers, orders them (left out of -Os builds). */
-  if (alen >= 8 && blen >= 8) {
-    uint64_t x, y;
-    memcpy(&x, a, 8);
-    memcpy(&y, b, 8);
-    if (x != y) return __builtin_bswap64(x) < __builtin_bswap64(y) ? -1 : 1;
+  /* Most keys compared differ in their first 8 bytes. */
+  uint64_t x = lkattrs__key_prefix(a, alen), y = lkattrs__key_prefix(b, blen);
+  if (x != y) return x < y ? -1 : 1;
+  if (alen > 8 && blen > 8) {
+    int c = memcmp(a + 8, b + 8, (alen < blen ? alen : blen) - 8);
+    if (c) return c;
   }
-#endif
-  /* Most keys compared in a search differ in the first byte. */
-  if (alen && blen && a[0] != b[0])
-    return (unsigned char)a[0] < (unsigned char)b[0] ? -1 : 1;
-  int c = memcmp(a, b, alen < blen ? alen : blen);
-  if (c) return c;
   return alen < blen ? -1 : alen > blen;
 }
 #endif
-
-/* limits, or the defaults when NULL. */
-const lkattrs_limits *lkattrs__limits_or_default(const lkattrs_limits *limits);
 
 /* The libc allocator (malloc/realloc/free), or NULL in a LKATTRS_NO_MALLOC
  * build; alc when alc is not NULL. */

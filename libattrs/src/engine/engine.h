@@ -14,6 +14,7 @@
 #include <stdint.h>
 
 #include "../base/base.h"
+#include "../rules/rules.h"
 #include "../storage/storage.h"
 
 /* Sort the items v[0..n) (numbers in increasing input order: indices,

@@ -12,8 +12,11 @@
 
 #include "../base/base.h"
 #include "lkattrs/errors.h"
-#include "lkattrs/map.h"
+#include "lkattrs/types.h"
 #include "lkattrs/validate.h"
+
+/* limits, or the defaults (LKATTRS_LIMITS_INIT) when NULL. */
+const lkattrs_limits *lkattrs__limits_or_default(const lkattrs_limits *limits);
 
 /* Check s[0..len) as a key (controls forbidden) or a value.  Returns OK,
  * E_UTF8, E_NUL or E_CONTROL_CHAR, with *bad at the first bad byte. */

@@ -7,6 +7,11 @@
 #include "text.h"
 #include "lkattrs/names.h"
 
+const lkattrs_limits *lkattrs__limits_or_default(const lkattrs_limits *limits) {
+  static const lkattrs_limits defaults = LKATTRS_LIMITS_INIT;
+  return limits ? limits : &defaults;
+}
+
 lkattrs_limits lkattrs_limits_default(void) {
   lkattrs_limits l = LKATTRS_LIMITS_INIT;
   return l;
@@ -55,18 +60,16 @@ static lkattrs_status check(const char *p, size_t len, bool key,
 lkattrs_status lkattrs_validate_key(const char *key, size_t key_len,
                                     const lkattrs_limits *limits,
                                     lkattrs_error_detail *detail) {
-  lkattrs_limits def = LKATTRS_LIMITS_INIT;
   lkattrs__ok(detail);
-  return check(key, key_len, true, limits ? limits : &def, detail, key,
+  return check(key, key_len, true, lkattrs__limits_or_default(limits), detail, key,
                key_len, LKATTRS_NO_INDEX);
 }
 
 lkattrs_status lkattrs_validate_value(const char *value, size_t value_len,
                                       const lkattrs_limits *limits,
                                       lkattrs_error_detail *detail) {
-  lkattrs_limits def = LKATTRS_LIMITS_INIT;
   lkattrs__ok(detail);
-  return check(value, value_len, false, limits ? limits : &def, detail, NULL,
+  return check(value, value_len, false, lkattrs__limits_or_default(limits), detail, NULL,
                0, LKATTRS_NO_INDEX);
 }
 

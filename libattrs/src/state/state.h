@@ -108,21 +108,8 @@ static inline bool same_text(const char *a, size_t al, const char *b, size_t bl)
 /* Bytes of one index slot: a key prefix and an offset. */
 #define INDEX_SLOT (sizeof(uint64_t) + sizeof(uint32_t))
 
-/* A key's first 8 bytes as a big-endian number, zero-padded: when two
- * prefixes differ they order the keys as lkattrs__keycmp() does (keys hold
- * no U+0000, so the padding sorts a shorter key first). */
-static inline uint64_t key_prefix(const char *k, size_t n) {
-  const unsigned char *b = (const unsigned char *)k;
-  uint64_t v = 0;
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-  if (n >= 8) {
-    memcpy(&v, b, 8);
-    return __builtin_bswap64(v);
-  }
-#endif
-  for (size_t i = 0; i < 8; i++) v = v << 8 | (i < n ? b[i] : 0u);
-  return v;
-}
+/* The prefix of a key, as the index keeps it (lkattrs__key_prefix()). */
+#define key_prefix lkattrs__key_prefix
 
 static inline size_t entry_bytes(size_t kl, size_t vl) {
   return lkattrs__entry_field_len(LKATTRS_FIELD_PARTICIPANT_INFO_ATTRIBUTES, kl, vl);

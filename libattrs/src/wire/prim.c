@@ -68,18 +68,7 @@ lkattrs_status lkattrs__wf_read_any(const unsigned char *b, size_t pos, size_t e
 
 lkattrs_status lkattrs__entry_decode(const unsigned char *b, size_t n, lkattrs_entry *e,
                                      size_t *bad) {
-#if LKATTRS_FAST
-  /* The layout every encoder writes for short entries: exactly
-   * {1: key, 2: value} with one-byte lengths. */
-  if (n >= 4 && n < 0x80 && b[0] == 0x0A && b[1] + 4u <= n && b[2 + b[1]] == 0x12 &&
-      b[1] + b[3 + b[1]] + 4u == n) {
-    e->key = (const char *)b + 2;
-    e->key_len = b[1];
-    e->value = (const char *)b + 4 + b[1];
-    e->value_len = b[3 + b[1]];
-    return LKATTRS_OK;
-  }
-#endif
+  if (lkattrs__entry_fast(b, n, e)) return LKATTRS_OK;
   size_t s = 0;
   e->key = e->value = none;
   e->key_len = e->value_len = 0;
@@ -102,6 +91,15 @@ lkattrs_status lkattrs__entry_decode(const unsigned char *b, size_t n, lkattrs_e
     s = f.end;
   }
   return LKATTRS_OK;
+}
+
+void lkattrs__canonical_entry_any(const unsigned char *b, lkattrs_entry *e) {
+  size_t len, i = 1 + lkattrs__get_varint(b + 1, &len) + 1; /* tag, length, 0x0A */
+  i += lkattrs__get_varint(b + i, &e->key_len);
+  e->key = (const char *)b + i;
+  i += e->key_len + 1; /* the key, 0x12 */
+  i += lkattrs__get_varint(b + i, &e->value_len);
+  e->value = (const char *)b + i;
 }
 
 void lkattrs__entry_field_at(const unsigned char *b, lkattrs_entry *e) {

@@ -78,6 +78,29 @@ void lkattrs__walk_init(lkattrs_wire_reader *r, const void *msg, size_t len,
 lkattrs_status lkattrs__walk_next(lkattrs_wire_reader *r, size_t prefix,
                                   lkattrs__wf *f, size_t *bad);
 
+/* The layout every encoder writes for short entries, and the one fast path
+ * of libattrs for it: the entry message b[0..n) is exactly {1: key, 2:
+ * value} with one-byte lengths.  True with *e set; false (e untouched)
+ * for any other layout, valid or not.  Compiled out (always false) when
+ * LKATTRS_FAST is 0. */
+static inline bool lkattrs__entry_fast(const unsigned char *b, size_t n, lkattrs_entry *e) {
+#if LKATTRS_FAST
+  if (n >= 4 && n < 0x80 && b[0] == 0x0A && b[1] + 4u <= n && b[2 + b[1]] == 0x12 &&
+      b[1] + b[3 + b[1]] + 4u == n) {
+    e->key = (const char *)b + 2;
+    e->key_len = b[1];
+    e->value = (const char *)b + 4 + b[1];
+    e->value_len = b[3 + b[1]];
+    return true;
+  }
+#else
+  (void)b;
+  (void)n;
+  (void)e;
+#endif
+  return false;
+}
+
 /* The key and value of the entry message b[0..n) (the bytes inside the
  * length prefix): fields in any order, unknown ones skipped, a missing key
  * or value "", the last of a repeated one kept.  *bad: offset of a bad
@@ -105,26 +128,11 @@ static inline size_t lkattrs__get_varint(const unsigned char *b, size_t *v) {
   return i;
 }
 
+void lkattrs__canonical_entry_any(const unsigned char *b, lkattrs_entry *e);
+
 static inline void lkattrs__canonical_entry_at(const unsigned char *b, lkattrs_entry *e) {
-  size_t i, len;
-  if (b[1] < 0x80 && b[3] < 0x80) { /* one-byte entry and key lengths */
-    size_t kl = b[3];
-    e->key = (const char *)b + 4;
-    e->key_len = kl;
-    if (b[5 + kl] < 0x80) {
-      e->value = (const char *)b + 6 + kl;
-      e->value_len = b[5 + kl];
-      return;
-    }
-    i = 5 + kl;
-  } else {
-    i = 1 + lkattrs__get_varint(b + 1, &len) + 1; /* tag, length, 0x0A */
-    i += lkattrs__get_varint(b + i, &e->key_len);
-    e->key = (const char *)b + i;
-    i += e->key_len + 1; /* the key, 0x12 */
-  }
-  i += lkattrs__get_varint(b + i, &e->value_len);
-  e->value = (const char *)b + i;
+  if (b[1] < 0x80 && lkattrs__entry_fast(b + 2, b[1], e)) return; /* one-byte length */
+  lkattrs__canonical_entry_any(b, e);
 }
 
 /* Writing. */
