@@ -58,13 +58,12 @@
 #include "fuzz_util.h"
 #include "lkattrs/lkattrs.h"
 
-/* SignalRequest: every field of the message is in its oneof `message`, so
- * the arm is the last field.  0 (the library's reading): any field other
- * than 15 is another arm, an unknown one too (a newer schema's arm); 1
- * (protobuf's reading, LiveKit's Go decoder): only the schema's arms 1-8,
- * 10-23 switch it, an unknown field is kept aside. */
+/* SignalRequest: the arm is the last of the oneof's fields.  1 (the
+ * library's reading, protobuf's and LiveKit's Go decoder's): only the
+ * schema's arms 1-8, 10-23 switch it, an unknown field is kept aside; 0:
+ * any field other than 15 switches it (kept to compare the two readings). */
 #ifndef STRICT_ONEOF
-#define STRICT_ONEOF 0
+#define STRICT_ONEOF 1
 #endif
 
 #define ST(s) ((uint64_t)1 << (unsigned)(s))

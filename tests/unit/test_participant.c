@@ -3592,9 +3592,58 @@ static void test_self_input(void **state) {
   }
 }
 
+/* SignalRequest's arm is the last field of its oneof: an unknown field (9
+ * is none of SignalRequest's) switches nothing, so the update_metadata
+ * parts around it merge, as protobuf (and LiveKit's Go decoder) reads
+ * them; a real arm in between (8, leave) drops the parts before it. */
+static void test_signal_unknown_fields(void **state) {
+  (void)state;
+  static const unsigned char unknown_after[] = {0x7a, 0x08, 0x1a, 0x06, 0x0a, 0x01, 0x6b,
+                                                0x12, 0x01, 0x76, 0x48, 0x01};
+  static const unsigned char split[] = {0x7a, 0x08, 0x1a, 0x06, 0x0a, 0x01, 0x61, 0x12, 0x01,
+                                        0x31, 0x48, 0x01, 0x7a, 0x08, 0x1a, 0x06, 0x0a, 0x01,
+                                        0x62, 0x12, 0x01, 0x32};
+  static const unsigned char arm_between[] = {0x7a, 0x08, 0x1a, 0x06, 0x0a, 0x01, 0x61, 0x12,
+                                              0x01, 0x31, 0x42, 0x00, 0x7a, 0x08, 0x1a, 0x06,
+                                              0x0a, 0x01, 0x62, 0x12, 0x01, 0x32};
+  static const unsigned char arm_last[] = {0x7a, 0x08, 0x1a, 0x06, 0x0a, 0x01, 0x61,
+                                           0x12, 0x01, 0x31, 0x42, 0x00};
+  lkattrs_rules r = client_rules(true);
+  unsigned char resp[LKATTRS_RESPONSE_MAX_BYTES(64)];
+  lkattrs_response_buf rb = {resp, sizeof resp, true, false};
+  lkattrs_update_result res;
+  const char *v;
+  size_t vl;
+  lkattrs_participant *p = NULL;
+  assert_int_equal(lkattrs_participant_new(NULL, &p), LKATTRS_OK);
+  assert_int_equal(lkattrs_participant_apply(p, unknown_after, sizeof unknown_after,
+                                             LKATTRS_UPDATE_SIGNAL_REQUEST, &r, &rb, &res, NULL),
+                   LKATTRS_OK);
+  assert_int_equal(lkattrs_participant_get(p, "k", 1, &v, &vl), LKATTRS_OK);
+  assert_memory_equal(v, "v", 1);
+  assert_int_equal(lkattrs_participant_apply(p, split, sizeof split,
+                                             LKATTRS_UPDATE_SIGNAL_REQUEST, &r, &rb, &res, NULL),
+                   LKATTRS_OK);
+  assert_int_equal(res.attrs_changed, 2);
+  /* The echo is the two parts, concatenated, without the unknown field. */
+  assert_int_equal(res.resp_len, 18); /* {7: the 16 bytes} */
+  assert_memory_equal(resp + res.resp_len - 16, "\x1a\x06\x0a\x01\x61\x12\x01\x31"
+                                                "\x1a\x06\x0a\x01\x62\x12\x01\x32", 16);
+  assert_int_equal(lkattrs_participant_apply(p, arm_between, sizeof arm_between,
+                                             LKATTRS_UPDATE_SIGNAL_REQUEST, &r, &rb, &res, NULL),
+                   LKATTRS_OK);
+  assert_int_equal(res.attrs_changed, 0); /* only {b: 2}, which is already there */
+  assert_int_equal(lkattrs_participant_apply(p, arm_last, sizeof arm_last,
+                                             LKATTRS_UPDATE_SIGNAL_REQUEST, &r, &rb, &res, NULL),
+                   LKATTRS_E_NOT_FOUND);
+  assert_int_equal(res.resp_len, 0);
+  lkattrs_participant_free(p);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_create),
+      cmocka_unit_test(test_signal_unknown_fields),
       cmocka_unit_test(test_new_nomem),
       cmocka_unit_test(test_views),
       cmocka_unit_test(test_reads),

@@ -23,6 +23,7 @@ static unsigned char *put_echo(const lkattrs__update_scan *s, unsigned char *o) 
   if (s->verbatim) { /* its parts */
     for (size_t pos = s->from; pos < s->len; pos = w.end) {
       (void)lkattrs__wf_read(s->u, pos, s->len, true, &w); /* checked */
+      if (w.no != LKATTRS_FIELD_SIGNAL_REQUEST_UPDATE_METADATA) continue; /* unknown */
       if (w.v) memcpy(o, s->u + w.data, (size_t)w.v);
       o += w.v;
     }

@@ -78,6 +78,10 @@ lkattrs_status lkattrs__scan_update(lkattrs__update_scan *s, lkattrs_entry *dec,
 /* A SignalRequest: the top level checked, its arm (the last field: every
  * field of SignalRequest is in its oneof) must be update_metadata; the
  * parts of it that count are those after the last other arm. */
+/* The fields of SignalRequest's oneof `message` (@livekit/protocol 1.52.1:
+ * 1..23 but 9).  Another number is an unknown field: it switches no arm. */
+static bool signal_arm(uint32_t no) { return no >= 1 && no <= 23 && no != 9; }
+
 lkattrs_status lkattrs__scan_signal(lkattrs__update_scan *s, lkattrs_error_detail *d) {
   size_t pos = 0;
   uint32_t last = 0;
@@ -90,11 +94,12 @@ lkattrs_status lkattrs__scan_signal(lkattrs__update_scan *s, lkattrs_error_detai
     if (w.no == LKATTRS_FIELD_SIGNAL_REQUEST_UPDATE_METADATA) {
       if (w.wt != 2) return lkattrs__fail_at(d, LKATTRS_E_WIRE_MALFORMED, w.start);
       s->echo_len += (size_t)w.v; /* the parts, concatenated */
-    } else {
+      last = w.no;
+    } else if (signal_arm(w.no)) { /* another arm: the parts before it no longer count */
       s->from = w.end;
       s->echo_len = 0;
+      last = w.no;
     }
-    last = w.no;
     pos = w.end;
   }
   if (last != LKATTRS_FIELD_SIGNAL_REQUEST_UPDATE_METADATA)
