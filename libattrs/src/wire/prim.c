@@ -177,13 +177,6 @@ size_t lkattrs__entry_len(size_t klen, size_t vlen) {
   return lkattrs__add(lkattrs__add(fixed, klen), vlen);
 }
 
-size_t lkattrs__entry_field_len(uint32_t field, size_t klen, size_t vlen) {
-#if LKATTRS_FAST
-  if (field < 16 && klen < 124 && vlen < 124 - klen) return klen + vlen + 6; /* one-byte lengths */
-#endif
-  size_t n = lkattrs__entry_len(klen, vlen);
-  return lkattrs__add(lkattrs__varint_len((uint64_t)field << 3 | 2) + lkattrs__varint_len(n), n);
-}
 
 unsigned char *lkattrs__put_entry(unsigned char *p, uint32_t field,
                                   const lkattrs_entry *e) {

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/base.h"
 #include "lkattrs/errors.h"
 #include "lkattrs/map.h"
 #include "lkattrs/wire.h"
@@ -144,7 +145,15 @@ unsigned char *lkattrs__put_ld(unsigned char *p, uint32_t field, const void *d, 
 /* Bytes of an entry {1: key, 2: value} without / with its tag and length
  * (saturating). */
 size_t lkattrs__entry_len(size_t klen, size_t vlen);
-size_t lkattrs__entry_field_len(uint32_t field, size_t klen, size_t vlen);
+/* Inline: the one-byte case is the usual one. */
+static inline size_t lkattrs__entry_field_len(uint32_t field, size_t klen, size_t vlen) {
+#if LKATTRS_FAST
+  if (field < 16 && klen < 124 && vlen < 124 - klen) return klen + vlen + 6; /* one-byte lengths */
+#endif
+  size_t n = lkattrs__entry_len(klen, vlen);
+  return lkattrs__add(lkattrs__varint_len((uint64_t)field << 3 | 2) + lkattrs__varint_len(n), n);
+}
+
 unsigned char *lkattrs__put_entry(unsigned char *p, uint32_t field,
                                   const lkattrs_entry *e);
 
