@@ -20,6 +20,9 @@
 #   LKPROTO_NPB_CFLAGS    -I for "livekit_*.pb.h"      LKPROTO_NPB_LIBS  -lprotobuf-nanopb
 #   LKPROTO_LKATTRS_PROTOBUFC_SRC, LKPROTO_LKATTRS_NANOPB_SRC   libattrs' adapters
 #                         (they need the PBC or NPB flags above)
+#   LKPROTO_LKTOKEN_SRC   liblktoken sources (access tokens; with the libattrs core)
+#   LKPROTO_LKTOKEN_CFLAGS   -I for <lktoken/token.h> and <lkattrs/...>
+#   LKPROTO_LKTOKEN_LIBS  -ljansson -lcrypto
 #   LKPROTO_VERSION       the release version (from lkattrs/version.h)
 #
 # Your own generated code (other generator versions, your own nanopb
@@ -43,6 +46,12 @@ LKPROTO_LKATTRS_SRC := $(sort $(wildcard $(LKPROTO_DIR)/libattrs/src/*/*.c))
 LKPROTO_LKATTRS_CFLAGS := -I$(LKPROTO_DIR)/libattrs/include
 LKPROTO_LKATTRS_PROTOBUFC_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/adapters/protobufc.c)
 LKPROTO_LKATTRS_NANOPB_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/adapters/nanopb.c)
+
+# liblktoken: LiveKit access tokens (HS256 JWT), on top of the libattrs core;
+# needs jansson and OpenSSL libcrypto.
+LKPROTO_LKTOKEN_SRC := $(sort $(wildcard $(LKPROTO_DIR)/libtoken/src/*.c))
+LKPROTO_LKTOKEN_CFLAGS := -I$(LKPROTO_DIR)/libtoken/include $(LKPROTO_LKATTRS_CFLAGS)
+LKPROTO_LKTOKEN_LIBS := -ljansson -lcrypto
 
 # The generated files, named from the schema by tools/generate.sh --list (so
 # the lists are right before a regeneration has written them).

@@ -12,6 +12,11 @@ LKTOKEN_HDR := $(wildcard libtoken/include/lktoken/*.h libtoken/src/*.h libtoken
 LKTOKEN_CFLAGS := -Ilibtoken/include $(LKATTRS_CFLAGS)
 LKTOKEN_LIBS := -ljansson -lcrypto
 LIBLKTOKEN_A := $(LIB)/liblktoken.a
+# The shared library: its own ABI major (the SONAME liblktoken.so.N), the
+# names of packaging/liblktoken.map exported (only what token.h marks
+# LKTOKEN_API survives -fvisibility=hidden), linked to liblkattrs.so.
+LKTOKEN_ABI_MAJOR := 0
+LIBLKTOKEN_SO := $(LIB)/liblktoken.so.$(LKTOKEN_ABI_MAJOR)
 LKTOKEN_BIN := $(BIN)/lktoken
 # The token command line (mint, verify), shared by lktoken and `lkproto
 # token`: libtoken/tools/token-cli.c, not installed.
@@ -28,6 +33,11 @@ $(LIBLKTOKEN_A): $(LKTOKEN_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(AR) rcs $@ $^
+
+$(LIBLKTOKEN_SO): $(LKTOKEN_OBJ) $(LIBLKATTRS_SO) packaging/liblktoken.map
+	@mkdir -p $(dir $@)
+	$(CC) $(SHLIB_LDFLAGS) -o $@ $(LKTOKEN_OBJ) -L$(LIB) -l:$(notdir $(LIBLKATTRS_SO)) $(LKTOKEN_LIBS)
+	@ln -sf $(notdir $@) $(LIB)/liblktoken.so
 
 $(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_HDR)
 	@mkdir -p $(dir $@)
@@ -48,7 +58,7 @@ $(LKTOKEN_TEST): libtoken/tests/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(L
 	$(CC) $(LKTOKEN_TEST_CFLAGS) $(BASE_CFLAGS) $< -o $@ \
 	  $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
 
-all: $(LIBLKTOKEN_A) $(LKTOKEN_BIN)
+all: $(LIBLKTOKEN_A) $(LIBLKTOKEN_SO) $(LKTOKEN_BIN)
 
 # tools/setup.sh also installs tests/token's npm packages from its lock file.
 $(STAMP_SETUP): tests/token/package.json tests/token/package-lock.json
@@ -58,8 +68,8 @@ clean-token:
 	rm -rf $(TOKEN_NODE_MODULES)
 
 ##@ liblktoken
-## lktoken: build liblktoken.a and the lktoken command-line tool (build/bin/lktoken)
-lktoken: $(LIBLKTOKEN_A) $(LKTOKEN_BIN)
+## lktoken: build liblktoken.a, liblktoken.so.0 and the lktoken command-line tool (build/bin/lktoken)
+lktoken: $(LIBLKTOKEN_A) $(LIBLKTOKEN_SO) $(LKTOKEN_BIN)
 
 ## check-token: liblktoken unit tests (cmocka), then again under valgrind and under clang ASan+UBSan
 check-token: $(STAMP_SETUP) $(LKTOKEN_TEST)

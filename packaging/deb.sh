@@ -4,14 +4,17 @@
 #   liblkattrs0      libattrs runtime            /usr/lib/<triplet>/liblkattrs.so.0
 #   liblkproto0      protobuf-c code runtime     /usr/lib/<triplet>/liblkproto.so.0
 #   liblkattrs-protobufc0   libattrs' protobuf-c adapter (when the tree has it)
+#   liblktoken0      access tokens runtime (when the tree has it)
+#                                                 /usr/lib/<triplet>/liblktoken.so.0
 #   liblkproto-dev   headers, static libraries, .so links, .pc, CMake package
-#   lkproto-tools    lkproto (and the other programs) with their man pages
+#   lkproto-tools    lkproto, lktoken (and the other programs) with their man
+#                    pages (lkproto.1, lktoken.1)
 # Runtime dependencies come from dpkg-shlibdeps; each runtime package ships a
 # shlibs file and an ldconfig trigger.  Target: Debian 12 (bookworm), the
 # architecture of this machine.
 #
 # usage: packaging/deb.sh OUT_DIR   (run by `make deb`; environment: MAKE
-#        VERSION LKATTRS_ABI_MAJOR LKPROTO_ABI_MAJOR; DEB_REVISION (default 1),
+#        VERSION LKATTRS_ABI_MAJOR LKPROTO_ABI_MAJOR [LKTOKEN_ABI_MAJOR]; DEB_REVISION (default 1),
 #        DEB_MAINTAINER)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -43,12 +46,18 @@ take() { # package, path...
 attrs_so=liblkattrs.so.$LKATTRS_ABI_MAJOR
 proto_so=liblkproto.so.$LKPROTO_ABI_MAJOR
 adapter_so=liblkattrs-protobufc.so.$LKATTRS_ABI_MAJOR
+token_major=${LKTOKEN_ABI_MAJOR:-0}
+token_so=liblktoken.so.$token_major
 pkgs=(liblkattrs$LKATTRS_ABI_MAJOR liblkproto$LKPROTO_ABI_MAJOR)
 take liblkattrs$LKATTRS_ABI_MAJOR "$lib/$attrs_so"
 take liblkproto$LKPROTO_ABI_MAJOR "$lib/$proto_so"
 if [[ -e $stage/$lib/$adapter_so ]]; then
   pkgs+=(liblkattrs-protobufc$LKATTRS_ABI_MAJOR)
   take liblkattrs-protobufc$LKATTRS_ABI_MAJOR "$lib/$adapter_so"
+fi
+if [[ -e $stage/$lib/$token_so ]]; then
+  pkgs+=(liblktoken$token_major)
+  take liblktoken$token_major "$lib/$token_so"
 fi
 tools=()
 if [[ -d $stage/usr/bin ]]; then
@@ -73,6 +82,7 @@ mkdir -p "$src/debian"
   echo "liblkattrs $LKATTRS_ABI_MAJOR liblkattrs$LKATTRS_ABI_MAJOR (>= $VERSION)"
   echo "liblkproto $LKPROTO_ABI_MAJOR liblkproto$LKPROTO_ABI_MAJOR (>= $VERSION)"
   echo "liblkattrs-protobufc $LKATTRS_ABI_MAJOR liblkattrs-protobufc$LKATTRS_ABI_MAJOR (>= $VERSION)"
+  echo "liblktoken $token_major liblktoken$token_major (>= $VERSION)"
 } >"$src/debian/shlibs.local"
 shlibdeps() { # package -> Depends from its ELF files
   local files
@@ -92,6 +102,10 @@ desc_liblkproto="LiveKit protocol messages for C (protobuf-c) - runtime
 desc_adapter="LiveKit participant attributes for C - protobuf-c adapter runtime
  Glue between libattrs and the protobuf-c messages of LiveKit's protocol.
  This package holds the shared library."
+desc_token="LiveKit access tokens for C - runtime
+ liblktoken mints and verifies LiveKit access tokens (HS256 JWTs,
+ interchangeable with livekit-server-sdk) with the attributes claim checked
+ by the libattrs rules.  This package holds the shared library."
 desc_dev="LiveKit protocol and participant attributes for C - development files
  Headers (under /usr/include/lkproto), static libraries (liblkattrs,
  liblkproto, liblkproto-nanopb for microcontrollers, ...), pkg-config files
@@ -99,7 +113,8 @@ desc_dev="LiveKit protocol and participant attributes for C - development files
  (find_package(lkproto))."
 desc_tools="LiveKit protocol for C - command-line tools
  lkproto converts any LiveKit message between binary or hex and canonical
- JSON, and applies LiveKit's attribute rules (merge, diff, check) in a shell."
+ JSON, and applies LiveKit's attribute rules (merge, diff, check) in a shell;
+ lktoken mints and verifies LiveKit access tokens."
 
 for p in "${pkgs[@]}"; do
   root=$out/$p
@@ -113,9 +128,12 @@ for p in "${pkgs[@]}"; do
       echo "liblkproto $LKPROTO_ABI_MAJOR $p (>= $VERSION)" >"$root/DEBIAN/shlibs" ;;
     liblkattrs-protobufc*) section=libs; ma=same; desc=$desc_adapter
       echo "liblkattrs-protobufc $LKATTRS_ABI_MAJOR $p (>= $VERSION)" >"$root/DEBIAN/shlibs" ;;
+    liblktoken[0-9]*) section=libs; ma=same; desc=$desc_token
+      echo "liblktoken $token_major $p (>= $VERSION)" >"$root/DEBIAN/shlibs" ;;
     liblkproto-dev) section=libdevel; ma=same; desc=$desc_dev
       depends="liblkattrs$LKATTRS_ABI_MAJOR (= $debver), liblkproto$LKPROTO_ABI_MAJOR (= $debver)"
       [[ " ${pkgs[*]} " == *" liblkattrs-protobufc"* ]] && depends+=", liblkattrs-protobufc$LKATTRS_ABI_MAJOR (= $debver)"
+      [[ " ${pkgs[*]} " == *" liblktoken$token_major "* ]] && depends+=", liblktoken$token_major (= $debver)"
       depends+=", libprotobuf-c-dev, libnanopb-dev"
       [[ -e $root/$lib/liblktoken.a ]] && depends+=", libjansson-dev, libssl-dev" ;;
     lkproto-tools) section=utils; ma=foreign; desc=$desc_tools ;;

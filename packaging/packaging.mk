@@ -42,19 +42,19 @@ PKG_SHARED_LIBS += $(LIBLKATTRS_SO) $(LIBLKPROTO_SO) $(LIBLKATTRS_PROTOBUFC_SO) 
 PKG_HEADER_DIRS += libattrs/include/lkattrs:lkattrs generated/protobuf-c:protobuf-c generated/nanopb:nanopb \
   $(if $(wildcard libtoken/include/lktoken),libtoken/include/lktoken:lktoken)
 PKG_PROGRAMS += $(LKPROTO) $(LKTOKEN_BIN)
-PKG_MAN1 += $(wildcard tools/lkproto/lkproto.1)
+PKG_MAN1 += $(wildcard tools/lkproto/lkproto.1) $(if $(LKTOKEN_BIN),$(wildcard libtoken/lktoken.1))
 
 PKG_ENV = DESTDIR="$(DESTDIR)" prefix="$(prefix)" exec_prefix="$(exec_prefix)" bindir="$(bindir)" \
   libdir="$(libdir)" includedir="$(includedir)" mandir="$(mandir)" man1dir="$(man1dir)" \
   pkgconfigdir="$(pkgconfigdir)" cmakedir="$(cmakedir)" VERSION="$(VERSION)" \
   LKATTRS_ABI_MAJOR="$(LKATTRS_ABI_MAJOR)" LKPROTO_ABI_MAJOR="$(LKPROTO_ABI_MAJOR)" \
-  SIZEOF_VOID_P="$(SIZEOF_VOID_P)" \
+  LKTOKEN_ABI_MAJOR="$(or $(LKTOKEN_ABI_MAJOR),0)" SIZEOF_VOID_P="$(SIZEOF_VOID_P)" \
   STATIC_LIBS="$(strip $(PKG_STATIC_LIBS))" SHARED_LIBS="$(strip $(PKG_SHARED_LIBS))" \
   PROGRAMS="$(strip $(PKG_PROGRAMS))" MAN1PAGES="$(strip $(PKG_MAN1))" \
   HEADER_DIRS="$(strip $(PKG_HEADER_DIRS))" WORK="$(BUILD)/packaging"
 
 ##@ Install and release
-## install: install libraries, headers, lkproto, its man page, .pc and CMake files (prefix, libdir, ..., DESTDIR)
+## install: install libraries, headers, lkproto and lktoken with their man pages, .pc and CMake files (prefix, libdir, ..., DESTDIR)
 install: all $(PKG_STATIC_LIBS) $(PKG_SHARED_LIBS) $(PKG_PROGRAMS)
 	@$(PKG_ENV) bash packaging/install.sh install
 
@@ -75,7 +75,7 @@ INSTALL_MANIFEST := packaging/abi/install-manifest.txt
 # compared with `nm -D` by check-symbols.  `make update-symbols` rewrites them
 # (and the install manifest) after a deliberate change of the ABI.
 ABI_DIR := packaging/abi
-SHLIBS_CHECKED := $(filter %.so.$(LKATTRS_ABI_MAJOR) %.so.$(LKPROTO_ABI_MAJOR),$(PKG_SHARED_LIBS))
+SHLIBS_CHECKED := $(filter %.so.$(LKATTRS_ABI_MAJOR) %.so.$(LKPROTO_ABI_MAJOR) %.so.$(LKTOKEN_ABI_MAJOR),$(PKG_SHARED_LIBS))
 
 ## update-symbols: rewrite packaging/abi/ (exported symbols, install manifest) from the built libraries; review the diff
 update-symbols: $(STAMP_SETUP) $(SHLIBS_CHECKED)
@@ -97,7 +97,7 @@ check-symbols: $(STAMP_SETUP) $(SHLIBS_CHECKED)
 PKGTEST := $(BUILD)/pkgtest
 PKGTEST_ENV = MAKE="$(MAKE)" CC="$(CC)" BUILD="$(BUILD)" VERSION="$(VERSION)" \
   LKATTRS_ABI_MAJOR="$(LKATTRS_ABI_MAJOR)" LKPROTO_ABI_MAJOR="$(LKPROTO_ABI_MAJOR)" \
-  LKPROTO_BIN="$(LKPROTO)" INSTALL_MANIFEST="$(INSTALL_MANIFEST)"
+  LKTOKEN_ABI_MAJOR="$(LKTOKEN_ABI_MAJOR)" LKTOKEN_BIN="$(LKTOKEN_BIN)" LKPROTO_BIN="$(LKPROTO)" INSTALL_MANIFEST="$(INSTALL_MANIFEST)"
 
 ## check-install: install into a temporary DESTDIR; pkg-config and CMake consumers; SONAMEs; lkproto --version; uninstall leaves nothing
 check-install: $(STAMP_SETUP) all
@@ -137,13 +137,13 @@ distcheck: dist
 
 # ---------------------------------------------------------------------------
 # Debian packages from a staged install (dpkg-deb): liblkattrs0, liblkproto0,
-# liblkproto-dev, lkproto-tools.
+# liblkattrs-protobufc0, liblktoken0, liblkproto-dev, lkproto-tools.
 DEB_DIR := $(BUILD)/deb
 
 ## deb: the Debian packages in build/deb/ (runtime libraries, -dev, the tool), built from a staged install
 deb: $(STAMP_SETUP) all
 	@MAKE="$(MAKE)" VERSION="$(VERSION)" LKATTRS_ABI_MAJOR="$(LKATTRS_ABI_MAJOR)" \
-	  LKPROTO_ABI_MAJOR="$(LKPROTO_ABI_MAJOR)" bash packaging/deb.sh $(DEB_DIR)
+	  LKPROTO_ABI_MAJOR="$(LKPROTO_ABI_MAJOR)" LKTOKEN_ABI_MAJOR="$(LKTOKEN_ABI_MAJOR)" bash packaging/deb.sh $(DEB_DIR)
 
 ## check-deb: (root) build the .debs, dpkg -i them, build and run a consumer against /usr, dpkg -r; not part of check
 check-deb: deb

@@ -500,12 +500,17 @@ static lktoken_status put_bool(json_t *obj, const bool_field *f,
   return put(obj, f->name, json_boolean(b == LKTOKEN_TRUE), err);
 }
 
+/* for_mint: lktoken_mint() writes times in [0, LKTOKEN_MAX_TIME];
+ * lktoken_claims_to_json() writes whatever lktoken_claims_from_json() reads,
+ * +-LKTOKEN_MAX_TIME (a real was already rounded to an integer). */
 static lktoken_status put_time(json_t *obj, const char *key, int64_t t,
-                               lktoken_error *err) {
+                               bool for_mint, lktoken_error *err) {
   if (t == 0) return LKTOKEN_OK;
-  if (t < 0 || t > LKTOKEN_MAX_TIME)
+  if (t > LKTOKEN_MAX_TIME || t < (for_mint ? 0 : -LKTOKEN_MAX_TIME))
     return lktoken__fail(err, LKTOKEN_E_CLAIM_VALUE, key, 0,
-                         "claim %s is out of range (0..2^53-1)", key);
+                         for_mint ? "claim %s is out of range (0..2^53-1)"
+                                  : "claim %s is out of range (-(2^53-1)..2^53-1)",
+                         key);
   return put(obj, key, json_integer((json_int_t)t), err);
 }
 
@@ -573,8 +578,14 @@ static lktoken_status put_attributes(json_t *root, const lktoken_claims *c,
   return LKTOKEN_OK;
 }
 
-lktoken_status lktoken__build_payload(const lktoken_claims *c, const char *iss,
-                                      json_t **out, lktoken_error *err) {
+/* The payload of claims.  for_mint: lktoken_mint()'s rules (times >= 0,
+ * no LKTOKEN_SOURCE_UNKNOWN); else lktoken_claims_to_json()'s, which accept
+ * every claims that lktoken_claims_from_json() returns: negative times, and
+ * UNKNOWN written as "unknown" (LiveKit's Go auth package writes a source
+ * as its TrackSource name in lower case), which reads back as UNKNOWN. */
+static lktoken_status build_payload(const lktoken_claims *c, const char *iss,
+                                    bool for_mint, json_t **out,
+                                    lktoken_error *err) {
   lktoken_status st;
   json_t *obj;
   *out = NULL;
@@ -587,9 +598,9 @@ lktoken_status lktoken__build_payload(const lktoken_claims *c, const char *iss,
   } while (0)
   TRY(put_string(root, "sub", "sub", c->identity, err));
   TRY(put_string(root, "iss", "iss", iss, err));
-  TRY(put_time(root, "nbf", c->not_before, err));
-  TRY(put_time(root, "exp", c->expires_at, err));
-  TRY(put_time(root, "iat", c->issued_at, err));
+  TRY(put_time(root, "nbf", c->not_before, for_mint, err));
+  TRY(put_time(root, "exp", c->expires_at, for_mint, err));
+  TRY(put_time(root, "iat", c->issued_at, for_mint, err));
   TRY(put_string(root, "jti", "jti", c->jwt_id, err));
   TRY(put_string(root, "name", "name", c->name, err));
   TRY(put_string(root, "kind", "kind", c->kind, err));
@@ -606,21 +617,26 @@ lktoken_status lktoken__build_payload(const lktoken_claims *c, const char *iss,
     TRY(put_string(obj, "destinationRoom", "video.destinationRoom",
                    g->destination_room, err));
     if (g->has_can_publish_sources) {
-      if ((g->can_publish_sources & ~(unsigned)LKTOKEN_SOURCES_KNOWN) != 0) {
+      unsigned allowed = for_mint ? (unsigned)LKTOKEN_SOURCES_KNOWN
+                                  : (unsigned)LKTOKEN_SOURCES_KNOWN | LKTOKEN_SOURCE_UNKNOWN;
+      if ((g->can_publish_sources & ~allowed) != 0) {
         st = lktoken__fail(err, LKTOKEN_E_CLAIM_VALUE, "video.canPublishSources",
                            0, "video.canPublishSources: unknown source bits 0x%x",
-                           g->can_publish_sources & ~(unsigned)LKTOKEN_SOURCES_KNOWN);
+                           g->can_publish_sources & ~allowed);
         goto fail;
       }
       json_t *arr = json_array();
       TRY(put(obj, "canPublishSources", arr, err));
-      for (size_t k = 0; k < N_SOURCES; k++)
-        if ((g->can_publish_sources & sources[k].bit) != 0 &&
-            json_array_append_new(arr, json_string(sources[k].name)) != 0) {
+      for (size_t k = 0; k <= N_SOURCES; k++) {
+        unsigned bit = k < N_SOURCES ? sources[k].bit : LKTOKEN_SOURCE_UNKNOWN;
+        const char *name = k < N_SOURCES ? sources[k].name : "unknown";
+        if ((g->can_publish_sources & bit) != 0 &&
+            json_array_append_new(arr, json_string(name)) != 0) {
           st = lktoken__fail(err, LKTOKEN_E_NOMEM, "video.canPublishSources", 0,
                              "out of memory");
           goto fail;
         }
+      }
     }
   }
   TRY(put_grant(root, "sip", c->sip.present, &c->sip, sip_bools,
@@ -652,6 +668,11 @@ fail:
   return st;
 }
 
+lktoken_status lktoken__build_payload(const lktoken_claims *c, const char *iss,
+                                      json_t **out, lktoken_error *err) {
+  return build_payload(c, iss, true, out, err);
+}
+
 lktoken_status lktoken_claims_to_json(const lktoken_claims *claims, char *out,
                                       size_t out_cap, size_t *out_len,
                                       lktoken_error *err) {
@@ -659,7 +680,7 @@ lktoken_status lktoken_claims_to_json(const lktoken_claims *claims, char *out,
     return lktoken__fail(err, LKTOKEN_E_INVALID_ARGUMENT, NULL, 0,
                          "claims and out_len must not be NULL");
   json_t *root;
-  lktoken_status st = lktoken__build_payload(claims, claims->issuer, &root, err);
+  lktoken_status st = build_payload(claims, claims->issuer, false, &root, err);
   if (st != LKTOKEN_OK) return st;
   size_t need = json_dumpb(root, NULL, 0, JSON_COMPACT);
   if (need == 0) {

@@ -615,6 +615,96 @@ static void test_claim_types(void **state) {
   free(t);
 }
 
+/* ------------------------------------------- printing what verify accepts */
+
+/* Verifies payload at NOW (leeway 0) and returns lktoken_claims_to_json() of
+ * the claims in a static buffer; asserts both succeed. */
+static const char *verified_json(const char *payload) {
+  static char buf[4096];
+  char *t = sign_json(HS256, payload);
+  lktoken_claims v;
+  lktoken_error e;
+  lktoken_status st = lktoken_verify(t, strlen(t), SECRET, SECRET_LEN, NOW, 0, &v, &e);
+  free(t);
+  if (st != LKTOKEN_OK) fail_msg("verify %s: %s: %s", payload, lktoken_strerror(st), e.message);
+  size_t n = 0;
+  st = lktoken_claims_to_json(&v, buf, sizeof buf, &n, &e);
+  lktoken_claims_free(&v);
+  if (st != LKTOKEN_OK) fail_msg("to_json %s: %s: %s", payload, lktoken_strerror(st), e.message);
+  assert_int_equal(strlen(buf), n);
+  return buf;
+}
+
+/* lktoken_claims_to_json() takes whatever lktoken_verify() accepted (the
+ * `lktoken verify` output): an unknown source, negative and real times. */
+static void test_to_json_of_verified(void **state) {
+  (void)state;
+  assert_string_equal(
+      verified_json("{\"exp\":1800000000,\"video\":{\"canPublishSources\":[\"hologram\",\"camera\"]}}"),
+      "{\"exp\":1800000000,\"video\":{\"canPublishSources\":[\"camera\",\"unknown\"]}}");
+  assert_string_equal(
+      verified_json("{\"exp\":1800000000,\"video\":{\"canPublishSources\":[\"x\",\"y\"]}}"),
+      "{\"exp\":1800000000,\"video\":{\"canPublishSources\":[\"unknown\"]}}");
+  assert_string_equal(verified_json("{\"exp\":1800000000,\"nbf\":-5,\"iat\":-5}"),
+                      "{\"nbf\":-5,\"exp\":1800000000,\"iat\":-5}");
+  /* Reals as verify rounded them: nbf up, exp and iat down. */
+  assert_string_equal(verified_json("{\"exp\":1800000000.5,\"nbf\":-1.5,\"iat\":-1.5}"),
+                      "{\"nbf\":-1,\"exp\":1800000000,\"iat\":-2}");
+  assert_string_equal(verified_json("{\"exp\":1800000000,\"nbf\":-9007199254740991}"),
+                      "{\"nbf\":-9007199254740991,\"exp\":1800000000}");
+
+  /* The printed JSON reads back to the same claims and prints the same. */
+  const char *j = verified_json(
+      "{\"exp\":1800000000,\"nbf\":-5,\"video\":{\"canPublishSources\":[\"camera\",\"hologram\"]}}");
+  char j1[4096], j2[4096];
+  strcpy(j1, j);
+  lktoken_claims w;
+  lktoken_error e;
+  assert_int_equal(lktoken_claims_from_json(j1, strlen(j1), NULL, NULL, &w, &e), LKTOKEN_OK);
+  assert_int_equal(w.video.can_publish_sources, LKTOKEN_SOURCE_CAMERA | LKTOKEN_SOURCE_UNKNOWN);
+  assert_int_equal(w.not_before, -5);
+  size_t n2 = 0;
+  assert_int_equal(lktoken_claims_to_json(&w, j2, sizeof j2, &n2, &e), LKTOKEN_OK);
+  assert_string_equal(j1, j2);
+  /* ... but mint still refuses a negative time, then UNKNOWN. */
+  char tok[2048];
+  size_t tn;
+  assert_int_equal(lktoken_mint(&w, "k", SECRET, SECRET_LEN, tok, sizeof tok, &tn, &e),
+                   LKTOKEN_E_CLAIM_VALUE);
+  assert_string_equal(e.claim, "nbf");
+  w.not_before = NOW;
+  assert_int_equal(lktoken_mint(&w, "k", SECRET, SECRET_LEN, tok, sizeof tok, &tn, &e),
+                   LKTOKEN_E_CLAIM_VALUE);
+  assert_string_equal(e.claim, "video.canPublishSources");
+  w.video.can_publish_sources = LKTOKEN_SOURCE_CAMERA;
+  assert_int_equal(lktoken_mint(&w, "k", SECRET, SECRET_LEN, tok, sizeof tok, &tn, &e), LKTOKEN_OK);
+  lktoken_claims_free(&w);
+
+  /* Really invalid values are still refused, by verify and by to_json. */
+  assert_int_equal(verify_payload("{\"exp\":1800000000,\"nbf\":-9007199254740992}", &e),
+                   LKTOKEN_E_CLAIM_VALUE);
+  assert_int_equal(verify_payload("{\"exp\":1800000000,\"iat\":-1e300}", &e),
+                   LKTOKEN_E_CLAIM_VALUE);
+  assert_int_equal(verify_payload("{\"exp\":1800000000,\"video\":{\"canPublishSources\":[1]}}", &e),
+                   LKTOKEN_E_CLAIM_TYPE);
+  lktoken_claims c = base_claims();
+  char buf[1024];
+  size_t n;
+  c.not_before = -LKTOKEN_MAX_TIME - 1;
+  assert_int_equal(lktoken_claims_to_json(&c, buf, sizeof buf, &n, &e), LKTOKEN_E_CLAIM_VALUE);
+  assert_string_equal(e.claim, "nbf");
+  c.not_before = NOW;
+  c.issued_at = LKTOKEN_MAX_TIME + 1;
+  assert_int_equal(lktoken_claims_to_json(&c, buf, sizeof buf, &n, &e), LKTOKEN_E_CLAIM_VALUE);
+  assert_string_equal(e.claim, "iat");
+  c.issued_at = 0;
+  c.video.has_can_publish_sources = true;
+  c.video.can_publish_sources = LKTOKEN_SOURCE_CAMERA | 0x40u; /* no such bit */
+  assert_int_equal(lktoken_claims_to_json(&c, buf, sizeof buf, &n, &e), LKTOKEN_E_CLAIM_VALUE);
+  assert_string_equal(e.claim, "video.canPublishSources");
+  assert_non_null(strstr(e.message, "0x40"));
+}
+
 /* ------------------------------------------------------------- attributes */
 
 static void test_attribute_rules(void **state) {
@@ -965,6 +1055,7 @@ int main(void) {
       cmocka_unit_test(test_time_checks),
       cmocka_unit_test(test_malformed),
       cmocka_unit_test(test_claim_types),
+      cmocka_unit_test(test_to_json_of_verified),
       cmocka_unit_test(test_attribute_rules),
       cmocka_unit_test(test_join),
       cmocka_unit_test(test_allocation_failures),

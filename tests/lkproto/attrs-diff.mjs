@@ -135,7 +135,7 @@ try {
 
     checks++;
     writeFileSync(diffFile, d.stdout);
-    const m = run(['attrs', 'merge', '--max-size', '0', '--max-key', '0', oldFile, diffFile]);
+    const m = run(['attrs', 'merge', '--origin', 'server', '--max-size', '0', '--max-key', '0', oldFile, diffFile]);
     if (m.status !== 0 || m.stdout !== canonical(newMap))
       fail(`pair ${i}: merge(old, diff) exit ${m.status}: ${m.stdout.trim()} ${m.stderr.trim()}, want ${canonical(newMap).trim()}`);
 

@@ -99,34 +99,33 @@ t 'README example' 0 '{"b":"2"}' '^$' attrs merge --origin client --can-update-m
 IN='{"a":"","b":"2"}'
 t 'UPDATE from stdin' 0 '{"b":"2"}' '^$' attrs merge --origin client --can-update-metadata cur.json -
 IN='{"a":"1"}'
-t 'CURRENT from stdin' 0 '{"b":"2"}' '^$' attrs merge - upd.json
+t 'CURRENT from stdin' 0 '{"b":"2"}' '^$' attrs merge --origin server - upd.json
 t 'options anywhere' 0 '{"b":"2"}' '^$' attrs merge cur.json --origin client upd.json --can-update-metadata
 t 'option=value form' 0 '{"b":"2"}' '^$' attrs merge --origin=client --max-size=100 --max-key=5 --can-update-metadata cur.json upd.json
 cp upd.json ./-u.json
 t '-- ends the options' 0 '{"b":"2"}' '^$' attrs merge --origin client --can-update-metadata -- cur.json -u.json
-t 'default origin is server (no grant needed)' 0 '{"b":"2"}' '^$' attrs merge cur.json upd.json
 f empty.json '{}'
-t 'empty update' 0 '{"a":"1"}' '^$' attrs merge cur.json empty.json
-t 'empty current' 0 '{"b":"2"}' '^$' attrs merge empty.json upd.json
+t 'empty update' 0 '{"a":"1"}' '^$' attrs merge --origin server cur.json empty.json
+t 'empty current' 0 '{"b":"2"}' '^$' attrs merge --origin server empty.json upd.json
 f two.json '{"a":"1","b":"2"}'
 f del.json '{"a":""}'
-t 'empty value deletes' 0 '{"b":"2"}' '^$' attrs merge two.json del.json
+t 'empty value deletes' 0 '{"b":"2"}' '^$' attrs merge --origin server two.json del.json
 f delabs.json '{"zz":""}'
-t 'deleting an absent key changes nothing' 0 '{"a":"1","b":"2"}' '^$' attrs merge two.json delabs.json
-t 'deleting everything' 0 '{}' '^$' attrs merge cur.json del.json
+t 'deleting an absent key changes nothing' 0 '{"a":"1","b":"2"}' '^$' attrs merge --origin server two.json delabs.json
+t 'deleting everything' 0 '{}' '^$' attrs merge --origin server cur.json del.json
 f dup.json '{"a":"x","b":"y","a":"z"}'
-t 'duplicate keys: the last wins' 0 '{"a":"z","b":"y"}' '^$' attrs merge empty.json dup.json
+t 'duplicate keys: the last wins' 0 '{"a":"z","b":"y"}' '^$' attrs merge --origin server empty.json dup.json
 f dupdel.json '{"a":"x","a":""}'
-t 'duplicate keys: a last "" deletes' 0 '{"b":"2"}' '^$' attrs merge two.json dupdel.json
+t 'duplicate keys: a last "" deletes' 0 '{"b":"2"}' '^$' attrs merge --origin server two.json dupdel.json
 f curempty.json '{"a":"","b":"2"}'
-t 'CURRENT: "" means no value' 0 '{"b":"2"}' '^$' attrs merge curempty.json empty.json
+t 'CURRENT: "" means no value' 0 '{"b":"2"}' '^$' attrs merge --origin server curempty.json empty.json
 f order.json '{"b":"1","\\u00e9":"1","a":"1","B":"1","aa":"1","\\ud83d\\ude00":"1","~":"1"}'
-t 'bytewise key order, UTF-8 out' 0 '{"B":"1","a":"1","aa":"1","b":"1","~":"1","é":"1","😀":"1"}' '^$' attrs merge empty.json order.json
+t 'bytewise key order, UTF-8 out' 0 '{"B":"1","a":"1","aa":"1","b":"1","~":"1","é":"1","😀":"1"}' '^$' attrs merge --origin server empty.json order.json
 f esc.json '{"q":"a\\"b\\\\c\\n\\t\\u0001\\u001f\\u007f\\u0085/\\u2028"}'
-t 'values escaped as JSON' 0 "{\"q\":\"a\\\"b\\\\c\\n\\t\\u0001\\u001f$(printf '\x7f\xc2\x85')/$(printf '\xe2\x80\xa8')\"}" '^$' attrs merge empty.json esc.json
+t 'values escaped as JSON' 0 "{\"q\":\"a\\\"b\\\\c\\n\\t\\u0001\\u001f$(printf '\x7f\xc2\x85')/$(printf '\xe2\x80\xa8')\"}" '^$' attrs merge --origin server empty.json esc.json
 node -e 'JSON.parse(require("fs").readFileSync("out","utf8"))' 2>/dev/null || fail 'escaped output is not valid JSON'
 f ws.json ' \n { "a" : "1" } \n\n'
-t 'whitespace around the object' 0 '{"a":"1"}' '^$' attrs merge empty.json ws.json
+t 'whitespace around the object' 0 '{"a":"1"}' '^$' attrs merge --origin server empty.json ws.json
 
 # ---------------------------------------------------------------- origin x namespace
 f sip.json '{"sip.phoneNumber":"+15550100"}'
@@ -169,125 +168,137 @@ t 'client without the grant, empty update' 1 '' "${NA}origin client needs" attrs
 t '--no-namespaces does not grant' 1 '' "${NA}origin client needs" attrs merge --origin client --no-namespaces cur.json upd.json
 t 'permission is checked before the keys' 1 '' "${NA}origin client needs" attrs merge --origin client cur.json sip.json
 t 'server ignores the grant flag' 0 '{"b":"2"}' '^$' attrs merge --origin server --can-update-metadata cur.json upd.json
+# Without --origin the sender is a client, as LKATTRS_MERGE_OPTS_INIT: the
+# safe side (a forgotten flag must not let a client write sip.* names).
+t 'default origin is client: no grant, refused' 1 '' "^${M}${NA}origin client needs --can-update-metadata \(the canUpdateOwnMetadata grant\) to update attributes \(client is the default origin; --origin server, sip or ingress for a trusted sender\)$" \
+  attrs merge cur.json upd.json
+t 'default origin is client: with the grant' 0 '{"b":"2"}' '^$' attrs merge --can-update-metadata cur.json upd.json
+t 'default origin is client: sip.phoneNumber refused' 1 '' "^${M}${NA}key \"sip.phoneNumber\": reserved name \(name \"sip.phoneNumber\", owner sip\): origin client may not write" \
+  attrs merge --can-update-metadata empty.json sip.json
+t 'default origin is client: may not delete sip.phoneNumber' 1 '' "${NA}key \"sip.phoneNumber\"" \
+  attrs merge --can-update-metadata sip.json delsip.json
+t 'default origin is client: lk.agent.state refused' 1 '' "${NA}key \"lk.agent.state\".*origin client" \
+  attrs merge --can-update-metadata empty.json lka.json
+t 'default origin, empty update: still needs the grant' 1 '' "${NA}origin client needs" attrs merge cur.json empty.json
 
 # ---------------------------------------------------------------- key length
 k256=$(rep 256 k)
 k257=$(rep 257 k)
 f k256.json "{\"$k256\":\"v\"}"
 f k257.json "{\"$k257\":\"v\"}"
-t '256-byte key' 0 "{\"$k256\":\"v\"}" '^$' attrs merge empty.json k256.json
-t '257-byte key' 1 '' "^${M}${LE}key \"k{40}\.\.\.\" \(257 bytes\): key of 257 bytes, over --max-key 256$" attrs merge empty.json k257.json
-t '257-byte key with --max-key 257' 0 "{\"$k257\":\"v\"}" '^$' attrs merge --max-key 257 empty.json k257.json
-t '257-byte key with --max-key 0' 0 "{\"$k257\":\"v\"}" '^$' attrs merge --max-key 0 empty.json k257.json
-t '257-byte key with --no-namespaces' 1 '' "${LE}.*over --max-key 256" attrs merge --no-namespaces empty.json k257.json
+t '256-byte key' 0 "{\"$k256\":\"v\"}" '^$' attrs merge --origin server empty.json k256.json
+t '257-byte key' 1 '' "^${M}${LE}key \"k{40}\.\.\.\" \(257 bytes\): key of 257 bytes, over --max-key 256$" attrs merge --origin server empty.json k257.json
+t '257-byte key with --max-key 257' 0 "{\"$k257\":\"v\"}" '^$' attrs merge --origin server --max-key 257 empty.json k257.json
+t '257-byte key with --max-key 0' 0 "{\"$k257\":\"v\"}" '^$' attrs merge --origin server --max-key 0 empty.json k257.json
+t '257-byte key with --no-namespaces' 1 '' "${LE}.*over --max-key 256" attrs merge --origin server --no-namespaces empty.json k257.json
 e128=$(for _ in $(seq 128); do printf '\xc3\xa9'; done)
 f e256.json "{\"$e128\":\"v\"}"
 f e257.json "{\"${e128}a\":\"v\"}"
-t '128 x é = 256 bytes' 0 "{\"$e128\":\"v\"}" '^$' attrs merge empty.json e256.json
-t '128 x é + a = 257 bytes (bytes, not characters)' 1 '' "${LE}.*key of 257 bytes" attrs merge empty.json e257.json
+t '128 x é = 256 bytes' 0 "{\"$e128\":\"v\"}" '^$' attrs merge --origin server empty.json e256.json
+t '128 x é + a = 257 bytes (bytes, not characters)' 1 '' "${LE}.*key of 257 bytes" attrs merge --origin server empty.json e257.json
 f k3.json '{"abc":"1"}'
-t '--max-key 2' 1 '' "${LE}key \"abc\": key of 3 bytes, over --max-key 2" attrs merge --max-key 2 empty.json k3.json
-t '--max-key 3' 0 '{"abc":"1"}' '^$' attrs merge --max-key 3 empty.json k3.json
+t '--max-key 2' 1 '' "${LE}key \"abc\": key of 3 bytes, over --max-key 2" attrs merge --origin server --max-key 2 empty.json k3.json
+t '--max-key 3' 0 '{"abc":"1"}' '^$' attrs merge --origin server --max-key 3 empty.json k3.json
 f delk257.json "{\"$k257\":\"\"}"
-t 'a deleted key obeys the key limit too' 1 '' "${LE}.*key of 257 bytes" attrs merge empty.json delk257.json
+t 'a deleted key obeys the key limit too' 1 '' "${LE}.*key of 257 bytes" attrs merge --origin server empty.json delk257.json
 
 # ---------------------------------------------------------------- size limits
 v65535=$(rep 65535 v)
 v65536=$(rep 65536 v)
 f s65536.json "{\"k\":\"$v65535\"}"
 f s65537.json "{\"k\":\"$v65536\"}"
-t 'update of 65536 bytes' 0 '*' '^$' attrs merge empty.json s65536.json
+t 'update of 65536 bytes' 0 '*' '^$' attrs merge --origin server empty.json s65536.json
 [[ $(wc -c <out) -eq $((65536 + 8)) ]] || fail "update of 65536 bytes: output of $(wc -c <out) bytes"
-t 'update of 65537 bytes' 1 '' "^${M}${LE}the update is 65537 bytes \(keys \+ values; a deleted key counts its key\), over --max-size 65536$" attrs merge empty.json s65537.json
-t 'update of 65537 bytes, --max-size 0' 0 '*' '^$' attrs merge --max-size 0 empty.json s65537.json
-t 'update of 65537 bytes, --max-size 65537' 0 '*' '^$' attrs merge --max-size 65537 empty.json s65537.json
+t 'update of 65537 bytes' 1 '' "^${M}${LE}the update is 65537 bytes \(keys \+ values; a deleted key counts its key\), over --max-size 65536$" attrs merge --origin server empty.json s65537.json
+t 'update of 65537 bytes, --max-size 0' 0 '*' '^$' attrs merge --origin server --max-size 0 empty.json s65537.json
+t 'update of 65537 bytes, --max-size 65537' 0 '*' '^$' attrs merge --origin server --max-size 65537 empty.json s65537.json
 # the resulting map: a small update onto a big map
 f big.json "{\"k\":\"$(rep 65529 v)\"}"
 f add5.json '{"ab":"cde"}'
 f add6.json '{"ab":"cdef"}'
-t 'resulting map of 65535 bytes' 0 '*' '^$' attrs merge big.json add5.json
-t 'resulting map of 65536 bytes' 0 '*' '^$' attrs merge big.json add6.json
+t 'resulting map of 65535 bytes' 0 '*' '^$' attrs merge --origin server big.json add5.json
+t 'resulting map of 65536 bytes' 0 '*' '^$' attrs merge --origin server big.json add6.json
 f add7.json '{"ab":"cdefg"}'
-t 'resulting map of 65537 bytes' 1 '' "^${M}${LE}the resulting map is 65537 bytes \(keys \+ values\), over --max-size 65536$" attrs merge big.json add7.json
-t 'resulting map of 65537 bytes, --max-size 0' 0 '*' '^$' attrs merge --max-size 0 big.json add7.json
+t 'resulting map of 65537 bytes' 1 '' "^${M}${LE}the resulting map is 65537 bytes \(keys \+ values\), over --max-size 65536$" attrs merge --origin server big.json add7.json
+t 'resulting map of 65537 bytes, --max-size 0' 0 '*' '^$' attrs merge --origin server --max-size 0 big.json add7.json
 f replace.json "{\"k\":\"$(rep 65535 w)\"}"
-t 'replacing a value: the map stays 65536' 0 "{\"k\":\"$(rep 65535 w)\"}" '^$' attrs merge s65536.json replace.json
+t 'replacing a value: the map stays 65536' 0 "{\"k\":\"$(rep 65535 w)\"}" '^$' attrs merge --origin server s65536.json replace.json
 f shrink.json '{"k":""}'
-t 'a map over the limit may shrink' 0 '{}' '^$' attrs merge --max-size 10 s65537.json shrink.json
+t 'a map over the limit may shrink' 0 '{}' '^$' attrs merge --origin server --max-size 10 s65537.json shrink.json
 f del6.json '{"abcdef":""}'
-t 'a deleted entry counts its key' 1 '' "${LE}the update is 6 bytes.*over --max-size 5" attrs merge --max-size 5 empty.json del6.json
-t 'a deleted entry: 6 bytes within 6' 0 '{}' '^$' attrs merge --max-size 6 empty.json del6.json
+t 'a deleted entry counts its key' 1 '' "${LE}the update is 6 bytes.*over --max-size 5" attrs merge --origin server --max-size 5 empty.json del6.json
+t 'a deleted entry: 6 bytes within 6' 0 '{}' '^$' attrs merge --origin server --max-size 6 empty.json del6.json
 f dupsize.json '{"a":"xxxxxxxx","a":"y"}'
-t 'size counts the update with duplicates resolved' 0 '{"a":"y"}' '^$' attrs merge --max-size 2 empty.json dupsize.json
+t 'size counts the update with duplicates resolved' 0 '{"a":"y"}' '^$' attrs merge --origin server --max-size 2 empty.json dupsize.json
 
 # ---------------------------------------------------------------- UTF-8, U+0000, control characters
 for bad in '\xff' '\xc0\xaf' '\xed\xa0\x80' '\xf4\x90\x80\x80' '\xe2\x82' '\xc3'; do
   f badv.json "{\"a\":\"x${bad}y\"}"
-  t "invalid UTF-8 in a value ($bad)" 1 '' "^${M}badv.json: invalid JSON at line 1 column [0-9]+: unable to decode byte" attrs merge empty.json badv.json
+  t "invalid UTF-8 in a value ($bad)" 1 '' "^${M}badv.json: invalid JSON at line 1 column [0-9]+: unable to decode byte" attrs merge --origin server empty.json badv.json
   f badk.json "{\"k${bad}\":\"1\"}"
-  t "invalid UTF-8 in a key ($bad)" 1 '' 'badk.json: invalid JSON.*unable to decode byte' attrs merge empty.json badk.json
-  t "invalid UTF-8 in CURRENT ($bad)" 1 '' 'badk.json: invalid JSON' attrs merge badk.json empty.json
+  t "invalid UTF-8 in a key ($bad)" 1 '' 'badk.json: invalid JSON.*unable to decode byte' attrs merge --origin server empty.json badk.json
+  t "invalid UTF-8 in CURRENT ($bad)" 1 '' 'badk.json: invalid JSON' attrs merge --origin server badk.json empty.json
 done
 f surr.json '{"a":"\\ud800"}'
-t 'a lone surrogate escape' 1 '' 'surr.json: invalid JSON.*invalid Unicode' attrs merge empty.json surr.json
+t 'a lone surrogate escape' 1 '' 'surr.json: invalid JSON.*invalid Unicode' attrs merge --origin server empty.json surr.json
 f nulv.json '{"ok":"1","a":"xy\\u0000z"}'
-t 'U+0000 in a value' 1 '' "^${M}${IR}key \"a\": U\+0000 in the value at byte offset 2$" attrs merge empty.json nulv.json
-t 'U+0000 in a value, --no-namespaces' 1 '' "${IR}key \"a\": U\+0000" attrs merge --no-namespaces empty.json nulv.json
+t 'U+0000 in a value' 1 '' "^${M}${IR}key \"a\": U\+0000 in the value at byte offset 2$" attrs merge --origin server empty.json nulv.json
+t 'U+0000 in a value, --no-namespaces' 1 '' "${IR}key \"a\": U\+0000" attrs merge --origin server --no-namespaces empty.json nulv.json
 f nulk.json '{"a\\u0000b":"1"}'
-t 'U+0000 in a key (jansson refuses it)' 1 '' 'nulk.json: invalid JSON.*NUL byte in object key' attrs merge empty.json nulk.json
+t 'U+0000 in a key (jansson refuses it)' 1 '' 'nulk.json: invalid JSON.*NUL byte in object key' attrs merge --origin server empty.json nulk.json
 for c in 0001 0009 000a 001f 007f 0080 0085 009f; do
   f ctl.json "{\"ok\":\"1\",\"a\\\\u${c}b\":\"1\"}"
   cc=$(printf '%04X' $((16#$c)))
-  t "control character U+$cc in a key" 1 '' "^${M}${IR}key \"a.*b\": control character U\+$cc in the key at byte offset 1$" attrs merge empty.json ctl.json
+  t "control character U+$cc in a key" 1 '' "^${M}${IR}key \"a.*b\": control character U\+$cc in the key at byte offset 1$" attrs merge --origin server empty.json ctl.json
   f ctlv.json "{\"a\":\"x\\\\u${c}\"}"
-  t "control character U+$cc in a value is fine" 0 '*' '^$' attrs merge empty.json ctlv.json
+  t "control character U+$cc in a value is fine" 0 '*' '^$' attrs merge --origin server empty.json ctlv.json
 done
 f nbsp.json '{"a\\u00a0b":"1","\\u200b":"1"}'
-t 'U+00A0 and U+200B in keys are fine' 0 "{\"$(printf 'a\xc2\xa0b')\":\"1\",\"$(printf '\xe2\x80\x8b')\":\"1\"}" '^$' attrs merge empty.json nbsp.json
+t 'U+00A0 and U+200B in keys are fine' 0 "{\"$(printf 'a\xc2\xa0b')\":\"1\",\"$(printf '\xe2\x80\x8b')\":\"1\"}" '^$' attrs merge --origin server empty.json nbsp.json
 f emptyk.json '{"":"1"}'
-t 'empty key' 1 '' "^${M}${IR}key \"\": empty key$" attrs merge empty.json emptyk.json
+t 'empty key' 1 '' "^${M}${IR}key \"\": empty key$" attrs merge --origin server empty.json emptyk.json
 f emptykdel.json '{"":""}'
-t 'empty key, deleted' 1 '' "${IR}key \"\": empty key" attrs merge empty.json emptykdel.json
+t 'empty key, deleted' 1 '' "${IR}key \"\": empty key" attrs merge --origin server empty.json emptykdel.json
 
 # ---------------------------------------------------------------- atomic refusal
 f mix1.json '{"good1":"1","sip.phoneNumber":"x","good2":"2"}'
 t 'one reserved key among good ones refuses all' 1 '' "${NA}key \"sip.phoneNumber\"" attrs merge --origin client --can-update-metadata cur.json mix1.json
 f mix2.json "{\"good1\":\"1\",\"a\":\"\",\"bad\\\\u0001\":\"x\"}"
-t 'one bad key at the end refuses all' 1 '' "${IR}key \"bad\\\\u0001\"" attrs merge cur.json mix2.json
+t 'one bad key at the end refuses all' 1 '' "${IR}key \"bad\\\\u0001\"" attrs merge --origin server cur.json mix2.json
 f mix3.json "{\"good1\":\"1\",\"$k257\":\"x\",\"good2\":\"2\"}"
-t 'one long key in the middle refuses all' 1 '' "${LE}.*key of 257 bytes" attrs merge cur.json mix3.json
+t 'one long key in the middle refuses all' 1 '' "${LE}.*key of 257 bytes" attrs merge --origin server cur.json mix3.json
 f mix4.json '{"good1":"1","a":"\\u0000"}'
-t 'one U+0000 value refuses all' 1 '' "${IR}key \"a\": U\+0000" attrs merge cur.json mix4.json
+t 'one U+0000 value refuses all' 1 '' "${IR}key \"a\": U\+0000" attrs merge --origin server cur.json mix4.json
 
 # ---------------------------------------------------------------- bad documents
 for v in 1 1.5 true false null '{}' '[]' '["x"]' '{"x":"y"}' 123456789012345678901234567890; do
   f nonstr.json "{\"a\":\"1\",\"b\":$v}"
-  t "non-string value $v" 1 '' "^${M}nonstr.json: key \"b\": expected a string value, got (a number|a boolean|null|an object|an array)$" attrs merge empty.json nonstr.json
-  t "non-string value $v in CURRENT" 1 '' 'nonstr.json: key "b": expected a string value' attrs merge nonstr.json empty.json
+  t "non-string value $v" 1 '' "^${M}nonstr.json: key \"b\": expected a string value, got (a number|a boolean|null|an object|an array)$" attrs merge --origin server empty.json nonstr.json
+  t "non-string value $v in CURRENT" 1 '' 'nonstr.json: key "b": expected a string value' attrs merge --origin server nonstr.json empty.json
 done
 for v in '[]' '"x"' '1' 'null' '[{"a":"1"}]'; do
   f notobj.json "$v"
-  t "not an object: $v" 1 '' "notobj.json: expected a JSON object of string values, got" attrs merge empty.json notobj.json
+  t "not an object: $v" 1 '' "notobj.json: expected a JSON object of string values, got" attrs merge --origin server empty.json notobj.json
 done
 for v in '' '{' '{"a":"1"' '{"a":"1"} x' '{"a":"1"}{}' "{'a':'1'}" '{a:"1"}' '{"a":"1",}'; do
   f invalid.json "$v"
-  t "invalid JSON: $v" 1 '' "^${M}invalid.json: invalid JSON at line [0-9]+ column -?[0-9]+: " attrs merge empty.json invalid.json
+  t "invalid JSON: $v" 1 '' "^${M}invalid.json: invalid JSON at line [0-9]+ column -?[0-9]+: " attrs merge --origin server empty.json invalid.json
 done
-t 'missing CURRENT' 1 '' "^${M}nope.json: cannot open: No such file or directory$" attrs merge nope.json upd.json
-t 'missing UPDATE' 1 '' "^${M}nope.json: cannot open: No such file or directory$" attrs merge cur.json nope.json
+t 'missing CURRENT' 1 '' "^${M}nope.json: cannot open: No such file or directory$" attrs merge --origin server nope.json upd.json
+t 'missing UPDATE' 1 '' "^${M}nope.json: cannot open: No such file or directory$" attrs merge --origin server cur.json nope.json
 mkdir adir
-t 'a directory' 1 '' "${M}adir: cannot read: Is a directory" attrs merge adir upd.json
+t 'a directory' 1 '' "${M}adir: cannot read: Is a directory" attrs merge --origin server adir upd.json
 IN=''
-t 'empty stdin' 1 '' "${M}\(standard input\): invalid JSON" attrs merge cur.json -
+t 'empty stdin' 1 '' "${M}\(standard input\): invalid JSON" attrs merge --origin server cur.json -
 f badcur.json '{"a\\u0001":"1"}'
-t 'CURRENT with a control character' 1 '' "^${M}badcur.json: ${IR}key \"a\\\\u0001\": control character U\+0001" attrs merge badcur.json empty.json
+t 'CURRENT with a control character' 1 '' "^${M}badcur.json: ${IR}key \"a\\\\u0001\": control character U\+0001" attrs merge --origin server badcur.json empty.json
 f nulcur.json '{"a":"\\u0000"}'
-t 'CURRENT with U+0000' 1 '' "^${M}nulcur.json: ${IR}key \"a\": U\+0000 in the value at byte offset 0$" attrs merge nulcur.json empty.json
+t 'CURRENT with U+0000' 1 '' "^${M}nulcur.json: ${IR}key \"a\": U\+0000 in the value at byte offset 0$" attrs merge --origin server nulcur.json empty.json
 f emptykcur.json '{"":"1"}'
-t 'CURRENT with an empty key' 1 '' "emptykcur.json: ${IR}key \"\": empty key" attrs merge emptykcur.json empty.json
-t 'CURRENT is not size-limited (only the result)' 0 '*' '^$' attrs merge --max-size 0 s65537.json empty.json
-t 'CURRENT over the limit, empty update: the result is over it' 1 '' "${LE}the resulting map is 65537 bytes" attrs merge s65537.json empty.json
-t 'CURRENT keys are not length-limited' 0 '*' '^$' attrs merge k257.json empty.json
+t 'CURRENT with an empty key' 1 '' "emptykcur.json: ${IR}key \"\": empty key" attrs merge --origin server emptykcur.json empty.json
+t 'CURRENT is not size-limited (only the result)' 0 '*' '^$' attrs merge --origin server --max-size 0 s65537.json empty.json
+t 'CURRENT over the limit, empty update: the result is over it' 1 '' "${LE}the resulting map is 65537 bytes" attrs merge --origin server s65537.json empty.json
+t 'CURRENT keys are not length-limited' 0 '*' '^$' attrs merge --origin server k257.json empty.json
 
 # ---------------------------------------------------------------- diff
 f old.json '{"a":"1","b":"2","c":"3"}'
@@ -308,7 +319,7 @@ t 'diff: missing' 1 '' 'nope.json: cannot open' attrs diff old.json nope.json
 t 'diff has no limits' 0 '*' '^$' attrs diff empty.json s65537.json
 t 'diff then merge gives NEW' 0 '*' '^$' attrs diff old.json new.json
 cp out d.json
-t 'merge(OLD, diff(OLD, NEW)) == NEW' 0 '{"b":"2","c":"x","d":"4"}' '^$' attrs merge old.json d.json
+t 'merge(OLD, diff(OLD, NEW)) == NEW' 0 '{"b":"2","c":"x","d":"4"}' '^$' attrs merge --origin server old.json d.json
 
 # ---------------------------------------------------------------- check
 t 'check ok' 0 '{"ok":true,"entries":3,"bytes":6}' '^$' attrs check old.json
@@ -371,6 +382,14 @@ for word in 'attrs merge' 'attrs diff' 'attrs check' 'attrs names' origin can-up
   grep -qF -- "$esc" "$man" || grep -qF -- "$word" "$man" || fail "man page does not mention $word"
   grep -qF -- "$word" "$readme" || fail "README does not mention $word"
 done
+
+# The default origin (client) in --help, the man page and the README.
+t 'merge --help' 0 '*' '^$' attrs merge --help
+n=$((n + 3))
+grep -q 'who sends the update: client (default' out || fail 'merge --help does not give client as the default origin'
+grep -qF '.B client
+(the default' "$man" || fail 'man page does not give client as the default origin'
+grep -qF '(default `client`' "$readme" || fail 'README does not give client as the default origin'
 
 if ((fails)); then
   echo "lkproto attrs: $fails of $n checks failed"

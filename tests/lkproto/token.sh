@@ -121,6 +121,49 @@ IN='{"sub":"a","attributes":{"k":1}}' t 'mint: non-string attribute' 1 '' 'lkpro
   token mint --api-key APIkey --secret-file secret.txt --now $NOW
 IN='{"sub":' t 'mint: bad JSON' 1 '' 'lkproto token: mint: ' token mint --api-key APIkey --secret-file secret.txt --now $NOW
 
+# ------------------------------- verify prints what the library accepts
+# Hand-made tokens (signed with node's crypto): claims that the verifier
+# accepts but mint would not write.  verify prints them; the really invalid
+# ones are still refused.
+sign() {
+  node -e 'const c = require("crypto"), b = (x) => Buffer.from(x).toString("base64url");
+    const hp = b(JSON.stringify({alg: "HS256", typ: "JWT"})) + "." + b(process.argv[1]);
+    console.log(hp + "." + c.createHmac("sha256", process.argv[2]).update(hp).digest("base64url"));' "$1" "$SECRET"
+}
+EXP=$((NOW + 3600))
+vt() { # vt NAME PAYLOAD STATUS STDOUT STDERR-REGEX: verify a hand-made token, both tools
+  local tok
+  tok=$(sign "$2") || { fail "$1: node could not sign"; return; }
+  IN=$tok t "$1" "$3" "$4" "$5" token verify --secret-file secret.txt --now $NOW
+  if [[ -n $LKT ]]; then
+    n=$((n + 1))
+    local o rc
+    o=$(printf '%s' "$tok" | "$LKT" verify --secret-file secret.txt --now $NOW 2>/dev/null)
+    rc=$?
+    [[ $rc -eq $3 && ( $4 == '*' || $o == "$4" ) ]] || fail "$1: lktoken verify: exit $rc, $o"
+  fi
+}
+vt 'verify: unknown source prints as "unknown"' \
+  '{"exp":'$EXP',"video":{"canPublishSources":["camera","hologram"]}}' \
+  0 '{"exp":'$EXP',"video":{"canPublishSources":["camera","unknown"]}}' '^$'
+vt 'verify: negative nbf and iat' '{"exp":'$EXP',"nbf":-5,"iat":-5}' \
+  0 '{"nbf":-5,"exp":'$EXP',"iat":-5}' '^$'
+vt 'verify: real negative times, rounded to the safe side' '{"exp":'$EXP',"nbf":-1.5,"iat":-1.5}' \
+  0 '{"nbf":-1,"exp":'$EXP',"iat":-2}' '^$'
+vt 'verify: nbf -(2^53-1)' '{"exp":'$EXP',"nbf":-9007199254740991}' \
+  0 '{"nbf":-9007199254740991,"exp":'$EXP'}' '^$'
+vt 'verify: nbf -(2^53) refused' '{"exp":'$EXP',"nbf":-9007199254740992}' 1 '' 'lkproto token: verify: .*nbf is out of range'
+vt 'verify: iat 2^53 refused' '{"exp":'$EXP',"iat":9007199254740992}' 1 '' 'lkproto token: verify: .*iat is out of range'
+vt 'verify: nbf -1e300 refused' '{"exp":'$EXP',"nbf":-1e300}' 1 '' 'lkproto token: verify: .*nbf is out of range'
+vt 'verify: a source that is not a string refused' '{"exp":'$EXP',"video":{"canPublishSources":["camera",7]}}' \
+  1 '' 'lkproto token: verify: .*canPublishSources\[1\] must be a string'
+# The printed claims mint again only where mint's rules allow: "unknown"
+# reads back as UNKNOWN, which cannot be minted.
+IN='{"sub":"a","video":{"canPublishSources":["camera","unknown"]}}' t 'mint: "unknown" source refused' 1 '' \
+  'lkproto token: mint: .*unknown source bits 0x80' token mint --api-key APIkey --secret-file secret.txt --now $NOW
+IN='{"sub":"a","nbf":-5}' t 'mint: negative nbf refused' 1 '' 'lkproto token: mint: .*nbf is out of range \(0\.\.2\^53-1\)' \
+  token mint --api-key APIkey --secret-file secret.txt --now $NOW
+
 # ------------------------------------------------------------- --lines mode
 IN="$tok_file\ngarbage\n$tok_file\n" t 'verify --lines, one bad line' 1 '*' '^$' \
   token verify --lines --secret-file secret.txt --now $((NOW + 60))

@@ -67,7 +67,7 @@ dpkg --purge "${pkgs[@]}" >"$work/dpkg-r.log" 2>&1 || { cat "$work/dpkg-r.log"; 
 left=$(while read -r f; do if [[ -e $f || -L $f ]]; then echo "$f"; fi; done <"$work/owned.txt")
 triplet=$(dpkg-architecture -qDEB_HOST_MULTIARCH)
 for d in /usr/include/lkproto "/usr/lib/$triplet/cmake/lkproto"; do if [[ -e $d ]]; then left+=" $d"; fi; done
-if ldconfig -p | grep -q 'liblkattrs\|liblkproto'; then left+=" (ldconfig still lists our libraries)"; fi
+if ldconfig -p | grep -q 'liblkattrs\|liblkproto\|liblktoken'; then left+=" (ldconfig still lists our libraries)"; fi
 [[ -z $left ]] && ok "dpkg --purge removed everything" || bad "left after dpkg --purge: $left"
 
 ((fails == 0)) || { echo "check-deb: $fails failed"; exit 1; }

@@ -3,7 +3,7 @@
 #
 # usage: check-install.sh WORK_DIR   (run by `make check-install`; environment
 #        from packaging.mk: MAKE CC VERSION LKATTRS_ABI_MAJOR LKPROTO_ABI_MAJOR
-#        LKPROTO_BIN INSTALL_MANIFEST)
+#        LKPROTO_BIN LKTOKEN_BIN INSTALL_MANIFEST)
 #
 # Installs into WORK_DIR/stage (DESTDIR, default prefix /usr/local), then:
 #   - the installed files are exactly the committed manifest;
@@ -12,6 +12,9 @@
 #   - a consumer built with `pkg-config --cflags --libs` runs, linked to the
 #     installed shared libraries;
 #   - a consumer built with CMake find_package() runs (shared and static);
+#   - liblktoken consumers (pkg-config shared and --static, CMake
+#     lkproto::lktoken shared and static) link and run;
+#   - the installed lktoken has its man page;
 #   - the installed lkproto prints the version (when the tool is built);
 #   - `make uninstall` leaves nothing behind, and keeps files it did not install.
 set -euo pipefail
@@ -83,6 +86,24 @@ if [[ -n $resolved ]] && ! grep -qv "^$libdir/" <<<"$resolved"; then
 else
   bad "pkg-config consumer resolves: $resolved"
 fi
+# liblktoken with pkg-config: shared (lktoken.pc names lkattrs), and static
+# (--static adds jansson and libcrypto from Requires.private).
+if [[ -e $libdir/liblktoken.a ]]; then
+  if $make --no-print-directory -s -C tests/consumers/pkg-config O="$work/pkg-config" CC="${CC:-cc}" lktoken \
+       >"$work/pkg-config-lktoken.log" 2>&1; then
+    for v in lktoken-consumer lktoken-consumer-static; do
+      needed=$(readelf -d "$work/pkg-config/$v" | sed -n 's/.*Shared library: \[\(liblk[^]]*\)\]/\1/p' | xargs)
+      if out=$(LD_LIBRARY_PATH=$libdir "$work/pkg-config/$v") && [[ $out == "consumer: ok $VERSION" ]] &&
+         { [[ $v == *-static && -z $needed ]] || [[ $v != *-static && $needed == *liblktoken.so.* ]]; }; then
+        ok "pkg-config lktoken consumer${v#lktoken-consumer} (NEEDED: ${needed:-none of ours}): $out"
+      else
+        bad "pkg-config lktoken consumer${v#lktoken-consumer}: NEEDED '$needed', output ${out:-none}"
+      fi
+    done
+  else
+    cat "$work/pkg-config-lktoken.log"; bad "pkg-config lktoken consumers did not build"
+  fi
+fi
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 # --- a consumer built with CMake find_package -----------------------------------
@@ -106,6 +127,30 @@ for variant in shared static; do
   fi
 done
 
+# --- a consumer of lkproto::lktoken alone (its dependencies come with it) -------
+if [[ -e $libdir/liblktoken.a ]]; then
+  for variant in shared static; do
+    b=$work/cmake-lktoken-$variant
+    static=OFF; [[ $variant == static ]] && static=ON
+    if cmake -S tests/consumers/cmake-lktoken -B "$b" -DCMAKE_PREFIX_PATH="$stage$prefix" \
+          -DCMAKE_C_COMPILER="${CC:-cc}" -DLKPROTO_WANT_VERSION="$VERSION" \
+          -DLKPROTO_USE_STATIC_LIBS=$static >"$b.log" 2>&1 &&
+       cmake --build "$b" >>"$b.log" 2>&1 &&
+       out=$(LD_LIBRARY_PATH=$libdir "$b/lktoken-consumer") && [[ $out == "consumer: ok $VERSION" ]]; then
+      needed=$(readelf -d "$b/lktoken-consumer" | sed -n 's/.*Shared library: \[\(liblk[^]]*\)\]/\1/p' | xargs)
+      if [[ $variant == shared && $needed == *liblktoken.so.* ]] || [[ $variant == static && -z $needed ]]; then
+        ok "CMake find_package consumer of lkproto::lktoken, $variant (NEEDED: ${needed:-none of ours}): $out"
+      else
+        bad "CMake lktoken $variant consumer links '$needed'"
+      fi
+    else
+      cat "$b.log"; bad "CMake find_package consumer of lkproto::lktoken ($variant) did not build or run"
+    fi
+  done
+else
+  echo "check-install: note: liblktoken is not built in this tree; not checked"
+fi
+
 # --- the tool -------------------------------------------------------------------
 if [[ -n ${LKPROTO_BIN:-} && -x $stage$prefix/bin/lkproto ]]; then
   v=$("$stage$prefix/bin/lkproto" --version 2>&1 || true)
@@ -119,6 +164,17 @@ if [[ -n ${LKPROTO_BIN:-} && -x $stage$prefix/bin/lkproto ]]; then
   fi
 else
   echo "check-install: note: lkproto is not built in this tree; not checked"
+fi
+if [[ -n ${LKTOKEN_BIN:-} && -x $stage$prefix/bin/lktoken ]]; then
+  page=$stage$prefix/share/man/man1/lktoken.1
+  if [[ ! -f $page ]]; then
+    bad "bin/lktoken is installed, share/man/man1/lktoken.1 is not"
+  elif command -v man >/dev/null; then
+    if man -l "$page" >/dev/null 2>&1 </dev/null; then ok "lktoken.1 installed and readable by man"
+    else bad "lktoken.1 is not readable by man -l"; fi
+  else
+    ok "lktoken.1 installed"
+  fi
 fi
 
 # --- uninstall ------------------------------------------------------------------

@@ -6,8 +6,12 @@
 #
 # Copies the tree (what a git checkout or the release tarball holds, no
 # build/) to WORK_DIR/lkproto, then builds and runs tests/consumers/consumer.c
-#   1. from a Makefile that includes lkproto.mk (twice: the include guard);
-#   2. from a CMake project that add_subdirectory()s the copy;
+#   1. from a Makefile that includes lkproto.mk (twice: the include guard),
+#      and tests/consumers/lktoken.c from LKPROTO_LKTOKEN_SRC/_CFLAGS/_LIBS;
+#   2. from a CMake project that add_subdirectory()s the copy (consumer.c and
+#      lktoken.c with lkproto::lktoken), and again with LKPROTO_GENERATED_DIR
+#      pointing at a nanopb-only regeneration (LKPROTO_GENERATORS=nanopb):
+#      lkproto::protobuf-c is then left out with a message, not an error;
 #   3. with one bare cc line (everything), and the libattrs core alone with a
 #      bare line under the strict warnings, with gcc and clang.
 # The copy is left untouched: nothing is written into it.
@@ -40,14 +44,41 @@ if $make --no-print-directory -s -j2 -C tests/consumers/vendor-make LKPROTO_DIR=
 else
   cat "$work/make.log"; bad "lkproto.mk vendored build failed"
 fi
+if $make --no-print-directory -s -j2 -C tests/consumers/vendor-make LKPROTO_DIR="$copy" O="$work/make" CC="$cc" \
+     lktoken >"$work/make-lktoken.log" 2>&1; then
+  run "lkproto.mk vendored liblktoken (LKPROTO_LKTOKEN_SRC)" "$work/make/lktoken-consumer"
+else
+  cat "$work/make-lktoken.log"; bad "lkproto.mk vendored liblktoken build failed"
+fi
 
 # 2. CMake add_subdirectory.
 if cmake -S tests/consumers/vendor-cmake -B "$work/cmake" -DLKPROTO_SOURCE_DIR="$copy" \
      -DCMAKE_C_COMPILER="$cc" >"$work/cmake.log" 2>&1 &&
    cmake --build "$work/cmake" -j2 >>"$work/cmake.log" 2>&1; then
   run "CMake add_subdirectory build" "$work/cmake/consumer"
+  run "CMake add_subdirectory build of lkproto::lktoken" "$work/cmake/lktoken-consumer"
 else
   cat "$work/cmake.log"; bad "CMake add_subdirectory build failed"
+fi
+
+# 2b. CMake with a nanopb-only regeneration of the code.
+if LKPROTO_GENERATORS=nanopb bash "$copy/tools/generate.sh" "$work/gen-nanopb" >"$work/gen-nanopb.log" 2>&1 &&
+   [[ -d $work/gen-nanopb/nanopb && ! -e $work/gen-nanopb/protobuf-c ]]; then
+  if cmake -S tests/consumers/vendor-cmake -B "$work/cmake-nanopb" -DLKPROTO_SOURCE_DIR="$copy" \
+       -DLKPROTO_GENERATED_DIR="$work/gen-nanopb" -DCONSUMER_NANOPB_ONLY=ON \
+       -DCMAKE_C_COMPILER="$cc" >"$work/cmake-nanopb.log" 2>&1 &&
+     cmake --build "$work/cmake-nanopb" -j2 >>"$work/cmake-nanopb.log" 2>&1; then
+    if grep -q "lkproto: no protobuf-c code in" "$work/cmake-nanopb.log"; then
+      run "CMake add_subdirectory, nanopb-only LKPROTO_GENERATED_DIR (protobuf-c skipped with a message)" \
+        "$work/cmake-nanopb/consumer"
+    else
+      bad "CMake with a nanopb-only LKPROTO_GENERATED_DIR said nothing about the missing protobuf-c code"
+    fi
+  else
+    cat "$work/cmake-nanopb.log"; bad "CMake add_subdirectory with a nanopb-only LKPROTO_GENERATED_DIR failed"
+  fi
+else
+  cat "$work/gen-nanopb.log"; bad "LKPROTO_GENERATORS=nanopb tools/generate.sh failed"
 fi
 
 # 3. Bare cc lines, as the README shows them.

@@ -8,7 +8,8 @@
 # what the Makefile computes, what every installed .pc says, what the CMake
 # version file accepts exactly (and what it refuses: another major, another
 # minor while the major is 0, a newer version), what the linked shared
-# library reports (lkattrs_version_string/number), what lkproto --version
+# library reports (lkattrs_version_string/number), what liblktoken.so and
+# lktoken/token.h say, what lkproto --version
 # prints, and what CMakeLists.txt (add_subdirectory) reads.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -71,6 +72,23 @@ lib=$stage/usr/lib
 got=$(LD_LIBRARY_PATH=$lib "$work/v")
 want="$VERSION $((major * 10000 + minor * 100 + patch)) $VERSION"
 [[ $got == "$want" ]] && ok "liblkattrs.so: $got" || bad "liblkattrs.so reports '$got', expected '$want'"
+
+# The linked liblktoken.so, and the version its header states.
+if [[ -e $lib/liblktoken.so ]]; then
+  cat >"$work/t.c" <<'EOF2'
+#include <stdio.h>
+#include <lktoken/token.h>
+int main(void) { printf("%s %s\n", lktoken_version_string(), LKTOKEN_VERSION_STRING); return 0; }
+EOF2
+  if "${CC:-cc}" -std=c11 -Wall -Werror -I"$stage/usr/include/lkproto" "$work/t.c" -o "$work/t" -L"$lib" -llktoken \
+       -llkattrs 2>"$work/t.log"; then
+    got=$(LD_LIBRARY_PATH=$lib "$work/t")
+    [[ $got == "$VERSION $VERSION" ]] && ok "liblktoken.so and lktoken/token.h: $VERSION" ||
+      bad "liblktoken.so / LKTOKEN_VERSION_STRING report '$got', expected '$VERSION $VERSION'"
+  else
+    cat "$work/t.log"; bad "could not link against the installed liblktoken.so"
+  fi
+fi
 
 # The tool.
 if [[ -n ${LKPROTO_BIN:-} && -x ${LKPROTO_BIN} ]]; then

@@ -8,7 +8,8 @@
 # committed list (added or removed names, a function turned into data), or a
 # name outside our prefixes: lkattrs_ / lktoken_ for the hand-written
 # libraries, livekit__ / google__ / logger__ for the generated code.  It also
-# fails when a public lkattrs_ function declared in a header is not exported.
+# fails when a public lkattrs_ (lktoken_) function declared in a header is not
+# exported by liblkattrs.so (liblktoken.so).
 # After a deliberate change: `make update-symbols` and review the diff.
 set -euo pipefail
 
@@ -79,6 +80,20 @@ case "${1:-}" in
         if [[ -n $core_missing ]]; then
           echo "check-symbols: declared LKATTRS_API in libattrs/include but not exported by $name:"
           sed 's/^/  /' <<<"$core_missing"; status=1
+        fi
+      fi
+      # Every function the public header of liblktoken declares is exported.
+      if [[ $name == liblktoken.so.* ]]; then
+        root=$(cd "$(dirname "$0")/../.." && pwd)
+        declared=$(cat "$root"/libtoken/include/lktoken/*.h | tr '\n' ' ' |
+          { grep -oE 'LKTOKEN_API[^;{]*[ *](lktoken_[a-z0-9_]+)[[:space:]]*\(' || true; } |
+          { grep -oE 'lktoken_[a-z0-9_]+[[:space:]]*\($' || true; } | tr -d '( ' | LC_ALL=C sort -u)
+        missing=$(comm -23 <(echo "$declared") <(awk '{print $1}' <<<"$got" | LC_ALL=C sort -u) || true)
+        if [[ -z $declared ]]; then
+          echo "check-symbols: no LKTOKEN_API function found in libtoken/include/lktoken/"; status=1
+        elif [[ -n $missing ]]; then
+          echo "check-symbols: declared LKTOKEN_API in libtoken/include but not exported by $name:"
+          sed 's/^/  /' <<<"$missing"; status=1
         fi
       fi
     done

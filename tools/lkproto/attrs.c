@@ -52,10 +52,13 @@ static const char usage_merge[] =
     "duplicate keys the last wins.  In CURRENT a \"\" value means no value.\n"
     "\n"
     "options (anywhere on the line):\n"
-    "  --origin WHO             who sends the update: server (default), client,\n"
-    "                           agent, sip, ingress (sip and ingress: trusted)\n"
+    "  --origin WHO             who sends the update: client (default, as in\n"
+    "                           libattrs), server, agent, sip, ingress (sip and\n"
+    "                           ingress: trusted)\n"
     "  --can-update-metadata    the sender has the canUpdateOwnMetadata grant\n"
-    "                           (client and agent need it; server does not)\n"
+    "                           (client and agent need it, so a plain merge\n"
+    "                           without --origin is refused; server, sip and\n"
+    "                           ingress do not)\n"
     "  --max-size N             limit on the update and on the resulting map:\n"
     "                           sum of key and value bytes (default 65536,\n"
     "                           0 = unlimited)\n"
@@ -80,7 +83,8 @@ static const char usage_diff[] =
     "Prints the minimal update that turns the map in OLD into the map in NEW, as\n"
     "one JSON line (keys in bytewise order): every key whose value differs, with\n"
     "its value in NEW, or \"\" when NEW lacks it.  That is what livekit-client\n"
-    "reports in attributesChanged, and 'lkproto attrs merge OLD DIFF' gives NEW.\n"
+    "reports in attributesChanged, and 'lkproto attrs merge --origin server OLD\n"
+    "DIFF' gives NEW.\n"
     "Each file (`-` for standard input, at most once) holds one JSON object of\n"
     "string values; a \"\" value means no value.\n";
 
@@ -224,6 +228,7 @@ typedef struct opts {
   lkattrs_merge_opts m;
   lkattrs_limits lim;
   const char *origin_name;
+  int origin_given; /* --origin on the line (else the default, client) */
   const char *files[2];
   int nfiles;
 } opts;
@@ -266,6 +271,9 @@ static void report(const char *sub, const char *label, lkattrs_status st,
     lk_buf_printf(&b, "origin %s needs --can-update-metadata (the canUpdateOwnMetadata grant) "
                       "to update attributes",
                   o->origin_name);
+    if (!o->origin_given)
+      lk_buf_puts(&b, " (client is the default origin; --origin server, sip or ingress for a "
+                      "trusted sender)");
     break;
   case LKATTRS_E_RESERVED_NAME:
     lkattrs_name_lookup(d->key, d->key_len, &info);
@@ -332,8 +340,11 @@ static int parse_size(const char *s, size_t *out) {
 static int parse_args(const char *sub, int argc, char **argv, unsigned allowed, int want_files,
                       opts *o) {
   memset(o, 0, sizeof *o);
-  o->m.origin = LKATTRS_ORIGIN_SERVER;
-  o->origin_name = "server";
+  /* The library's default, the safe side: a client without the grant.  A
+   * forgotten --origin must not let a client write sip.phoneNumber. */
+  const lkattrs_merge_opts init = LKATTRS_MERGE_OPTS_INIT;
+  o->m = init;
+  o->origin_name = "client";
   o->lim = lkattrs_limits_default();
   o->lim.max_key_bytes = LKATTRS_DEFAULT_MAX_KEY_BYTES;
   o->lim.max_update_bytes = o->lim.max_map_bytes = LKATTRS_DEFAULT_MAX_TOTAL_BYTES;
@@ -375,6 +386,7 @@ static int parse_args(const char *sub, int argc, char **argv, unsigned allowed, 
         o->m.origin = LKATTRS_ORIGIN_TRUSTED;
       else return usage_error(sub, "--origin must be server, client, agent, sip or ingress, not", val);
       o->origin_name = val;
+      o->origin_given = 1;
     } else {
       size_t v;
       if (!parse_size(val, &v)) return usage_error(sub, "not a byte count (0, 1, 2...):", val);

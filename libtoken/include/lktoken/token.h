@@ -362,6 +362,12 @@ lktoken_claims_from_json(const char *json, size_t len,
 /*
  * lktoken_claims_to_json - the claims as the compact JSON payload that
  * lktoken_mint() signs (iss from claims->issuer; exp not required).
+ * Unlike mint, it accepts all that lktoken_claims_from_json() and
+ * lktoken_verify() return: times within +-LKTOKEN_MAX_TIME (negative ones
+ * included; a real time was already rounded to an integer), and
+ * LKTOKEN_SOURCE_UNKNOWN, written last in canPublishSources as "unknown"
+ * (the TrackSource name in lower case, as LiveKit's Go auth package writes
+ * it), which reads back as UNKNOWN.
  * out, out_cap, out_len: as lktoken_mint().
  * Errors: INVALID_ARGUMENT, NOSPACE, NOMEM, CLAIM_VALUE, ATTRIBUTES,
  * ROOM_CONFIG.
