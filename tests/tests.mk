@@ -44,6 +44,7 @@ check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
 -include tests/schema/schema.mk
 -include tests/fuzz/fuzz.mk
 -include tests/hostile/hostile.mk
+-include tests/packaging/help.mk
 
 .PHONY: check-schema
 

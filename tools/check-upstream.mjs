@@ -26,6 +26,21 @@ import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+if (process.argv[2] === '--help' || process.argv[2] === '-h') {
+  process.stdout.write(`usage: node tools/check-upstream.mjs DESCRIPTOR_SET PREFIX
+       node tools/check-upstream.mjs --help | -h
+  Compares protobufs/ with a published @livekit/protocol and lists the
+  differences (how protobufs/ would change to become that version).
+  DESCRIPTOR_SET  protobufs/ compiled by protoc (--include_imports)
+  PREFIX          a folder where \`npm install --prefix PREFIX
+                  @livekit/protocol@X @bufbuild/protobuf@1.10.1\` ran
+                  (\`make check-upstream VERSION=X\` does both)
+  --help, -h      print this text
+Exit status: 0 identical, 1 differences, 2 usage error.
+`);
+  process.exit(0);
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { reflectSchemaAt } = await import(join(root, 'tests/interop/reflect.mjs'));
 const { ourSchema } = await import(join(root, 'tests/interop/our-schema.mjs'));

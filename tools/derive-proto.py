@@ -64,6 +64,11 @@ def optional_to_oneof(text):
 
 
 def main():
+    if len(sys.argv) == 2 and sys.argv[1] in ('--help', '-h'):
+        doc = __doc__.strip().splitlines()
+        print('\n'.join([doc[2], '       derive-proto.py --help | -h      (print this text)', '',
+                         doc[0], ''] + doc[4:]))
+        return
     if len(sys.argv) != 4 or sys.argv[1] not in ('protobuf-c', 'nanopb'):
         sys.exit(__doc__.strip().splitlines()[2])
     mode, src, out = sys.argv[1:]

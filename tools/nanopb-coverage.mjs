@@ -34,6 +34,20 @@ import { join, dirname, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
+if (process.argv[2] === '--help' || process.argv[2] === '-h') {
+  process.stdout.write(`usage: node tools/nanopb-coverage.mjs DESCRIPTOR_SET [--list]
+       node tools/nanopb-coverage.mjs --help | -h
+  Checks that the nanopb options (protobufs/*.options) bound, or make an
+  explicit callback of, every variable-size field reachable from
+  livekit.SignalRequest and livekit.SignalResponse, and that none is
+  FT_POINTER.  \`make check-nanopb-coverage\` runs it.
+  DESCRIPTOR_SET  protobufs/ compiled by protoc (--include_imports)
+  --list          print every reachable field with the settings that apply
+  --help, -h      print this text
+`);
+  process.exit(0);
+}
+
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(join(root, 'tests', 'interop', 'package.json'));
 const { FileDescriptorSet, FieldDescriptorProto_Type: T, FieldDescriptorProto_Label: L } =

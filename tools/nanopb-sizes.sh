@@ -6,6 +6,20 @@
 #
 # usage: CC=cc tools/nanopb-sizes.sh OUT.md     (make nanopb-sizes)
 set -euo pipefail
+case "${1:-}" in
+  -h | --help)
+    cat <<'USAGE'
+usage: [CC=cc] [BUILD=build] tools/nanopb-sizes.sh OUT.md
+       tools/nanopb-sizes.sh --help | -h
+  Writes OUT.md (relative to the root of the tree): a markdown table of the
+  nanopb `<msg>_size` macros and sizeof() of the C structs of the main signal
+  messages, with the compiler CC on this machine; objects in
+  BUILD/nanopb-sizes.  `make nanopb-sizes` rewrites docs/nanopb-sizes.md.
+  --help, -h    print this text
+USAGE
+    exit 0 ;;
+  -*) echo "nanopb-sizes.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 out=${1:?usage: tools/nanopb-sizes.sh OUT.md}
 cc=${CC:-cc}

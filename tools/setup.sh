@@ -8,6 +8,24 @@
 #   everything is present it changes nothing.
 #   --with-size also installs the Cortex-M4 cross compiler used by `make size`.
 set -euo pipefail
+usage() {
+  cat <<'USAGE'
+usage: tools/setup.sh [--with-size]
+       tools/setup.sh --help | -h
+  Installs every build and test dependency that is missing, and nothing else:
+  Debian packages with apt-get (as root, or with sudo), the npm packages of
+  tests/interop, tests/token and tools/buf from their lock files (npm ci).
+  When everything is present it changes nothing.  `make setup` runs it.
+  --with-size   also the Cortex-M4 cross compiler of `make size`
+                (gcc-arm-none-eabi, libnewlib-arm-none-eabi)
+  --help, -h    print this text
+USAGE
+}
+case "${1:-}" in
+  -h | --help) usage; exit 0 ;;
+  "" | --with-size) ;;
+  *) echo "setup.sh: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 packages=(

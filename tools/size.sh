@@ -18,6 +18,22 @@
 # (`tools/setup.sh --with-size` installs them).
 # usage: tools/size.sh [BUILD_DIR]   (objects go to BUILD_DIR/size, default build)
 set -euo pipefail
+case "${1:-}" in
+  -h | --help)
+    cat <<'USAGE'
+usage: tools/size.sh [BUILD_DIR]
+       tools/size.sh --help | -h
+  Flash and RAM of libattrs on a Cortex-M4 (-Os -mthumb, no heap, no error
+  strings): each core module, the constrained client tests/bench/firmware.c
+  as it links, the nanopb signal path.  Objects go to BUILD_DIR/size
+  (default build, relative to the root of the tree).  `make size` runs it.
+  Environment: ARM_CC, ARM_SIZE, ARM_NM (default arm-none-eabi-gcc, -size,
+  -nm; `tools/setup.sh --with-size` installs them).
+  --help, -h    print this text
+USAGE
+    exit 0 ;;
+  -*) echo "size.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
+esac
 cd "$(dirname "$0")/.."
 
 CC=${ARM_CC:-arm-none-eabi-gcc}

@@ -39,7 +39,8 @@ static void usage(const char *prog, FILE *f) {
           "usage: %s mint   [--api-key KEY] [--secret-file F] [--ttl S] [--now T] [--lines]\n"
           "       %s verify [--api-key KEY] [--secret-file F] [--now T] [--leeway S]\n"
           "              [--allow-missing-exp] [--raw] [--lines]\n"
-          "       %s version\n"
+          "       %s version | --version\n"
+          "       %s help | -h | --help   (also after mint or verify)\n"
           "mint reads the claims JSON on stdin (payload shape: {\"sub\":\"alice\",\n"
           "\"video\":{\"room\":\"r\",\"roomJoin\":true},\"attributes\":{...}}) and prints the\n"
           "token; nbf defaults to now, exp to now + ttl (default 21600 s).\n"
@@ -49,8 +50,12 @@ static void usage(const char *prog, FILE *f) {
           "(\"error: ...\" for a refused one).\n"
           "API key: --api-key or LIVEKIT_API_KEY; secret: --secret-file F (one\n"
           "trailing newline removed) or LIVEKIT_API_SECRET, never an argument.\n"
-          "Exit status: 0 ok, 1 refused input, 2 usage or setup error.\n",
-          prog, prog, prog);
+          "Exit status: 0 ok, 1 refused input, 2 usage or setup error.\n"
+          "%s\n",
+          prog, prog, prog, prog,
+          strcmp(prog, "lktoken") == 0
+              ? "The same commands: lkproto token (lkproto(1)).  See lktoken(1)."
+              : "The same commands as lktoken (lktoken(1)).  See lkproto(1).");
 }
 
 static int read_all(FILE *f, buffer *b) {
@@ -211,12 +216,12 @@ int lktoken_cli_run(const char *prog, int argc, char **argv) {
     return 2;
   }
   const char *cmd = argv[0];
-  if (strcmp(cmd, "version") == 0) {
+  if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
     printf("%s %s (%s, jansson %s)\n", prog, lktoken_version_string(),
            lktoken_crypto_version(), lktoken_json_version());
     return 0;
   }
-  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0) {
+  if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
     usage(prog, stdout);
     return 0;
   }

@@ -43,6 +43,7 @@ static const char usage_main[] =
     "(ParticipantInfo) or a nested name (ParticipantInfo.Kind is an enum, so not a\n"
     "message).  Exit status: 0 ok, 1 invalid input (or a refused attribute\n"
     "update, or a refused token), 2 usage error.\n"
+    "The token commands are also the lktoken tool (lktoken(1)).\n"
     "See lkproto(1).\n";
 
 static const char usage_decode[] =
