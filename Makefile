@@ -37,6 +37,10 @@ GEN_CFLAGS := -std=c11 -Wall -Wno-missing-braces -Werror
 SANITIZE ?=
 EXTRA_CFLAGS ?=
 BASE_CFLAGS = $(OPT) -fPIC $(SANITIZE) $(EXTRA_CFLAGS)
+# Header dependencies from the compiler: every compile writes $@.d (the
+# headers it read, generated ones included), read back below by -include, so
+# that editing a header rebuilds exactly the objects that include it.
+DEPFLAGS = -MMD -MP -MF $@.d -MT $@
 LDFLAGS ?=
 
 BUILD ?= build
@@ -47,6 +51,10 @@ TESTBIN := $(BUILD)/tests
 
 NODE_MODULES := tests/interop/node_modules
 STAMP_SETUP := $(BUILD)/.setup-done
+# Building never installs anything and needs no network: instead of setup,
+# the objects wait (order-only) for a cheap check that the build
+# dependencies are there, which names `make setup` when one is missing.
+STAMP_BUILD_DEPS := $(BUILD)/.build-deps-ok
 
 # ---------------------------------------------------------------------------
 ##@ Setup
@@ -55,6 +63,12 @@ setup: $(STAMP_SETUP)
 $(STAMP_SETUP): tools/setup.sh tests/interop/package.json tests/interop/package-lock.json
 	@bash tools/setup.sh
 	@mkdir -p $(BUILD) && touch $@
+
+# The headers and libraries `make all` needs (libprotobuf-c-dev,
+# libnanopb-dev, libjansson-dev, libssl-dev) and the compiler.
+$(STAMP_BUILD_DEPS):
+	@CC="$(CC)" bash tools/check-build-deps.sh
+	@mkdir -p $(dir $@) && touch $@
 
 # ---------------------------------------------------------------------------
 # Generated code (committed under generated/).
@@ -86,13 +100,13 @@ NPB_CFLAGS := -Igenerated/nanopb
 NPB_LIBS := -lprotobuf-nanopb
 PBC_LIBS := -lprotobuf-c
 
-$(OBJ)/generated/protobuf-c/%.o: generated/protobuf-c/%.c
+$(OBJ)/generated/protobuf-c/%.o: generated/protobuf-c/%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) -c $< -o $@
+	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OBJ)/generated/nanopb/%.o: generated/nanopb/%.c
+$(OBJ)/generated/nanopb/%.o: generated/nanopb/%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(NPB_CFLAGS) -c $< -o $@
+	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 # Shared libraries: a SONAME from the ABI major, only the names of the
 # version script exported (packaging/*.map), no undefined symbols (except under
@@ -134,9 +148,9 @@ LKATTRS_VISIBILITY := -fvisibility=hidden
 LIBLKATTRS_A := $(LIB)/liblkattrs.a
 LIBLKATTRS_SO := $(LIB)/liblkattrs.so.$(LKATTRS_ABI_MAJOR)
 
-$(OBJ)/libattrs/%.o: libattrs/%.c $(wildcard libattrs/include/lkattrs/*.h libattrs/src/*/*.h)
+$(OBJ)/libattrs/%.o: libattrs/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIBLKATTRS_A): $(LKATTRS_CORE_OBJ)
 	@mkdir -p $(dir $@)
@@ -151,7 +165,7 @@ $(LIBLKATTRS_SO): $(LKATTRS_CORE_OBJ) packaging/liblkattrs.map
 ##@ Build
 LIBS_ALL := $(LIBLKPROTO_A) $(LIBLKPROTO_SO) $(LIBLKPROTO_NANOPB_A) $(LIBLKATTRS_A) $(LIBLKATTRS_SO)
 ## all: build every library and tool
-all: $(STAMP_SETUP) $(LIBS_ALL)
+all: $(LIBS_ALL)
 
 # Fragments: each adds its targets, and its test targets to CHECKS.
 CHECKS :=
@@ -178,5 +192,9 @@ clean:
 
 print-version:
 	@echo $(VERSION)
+
+# The header dependencies the compiler wrote (see DEPFLAGS); only under this
+# build's own folders (not the nested builds, nor the consumer tests' copies).
+-include $(shell find $(OBJ) $(TESTBIN) $(BIN) $(BUILD)/demo -name '*.d' 2>/dev/null)
 
 .PHONY: all setup generate check check-generated help clean print-version

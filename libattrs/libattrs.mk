@@ -13,15 +13,14 @@ LKATTRS_MK_INCLUDED := 1
 #   -llkattrs-nanopb -llkattrs -llkproto-nanopb -lprotobuf-nanopb
 LIBLKATTRS_PBC_A := $(LIB)/liblkattrs-protobufc.a
 LIBLKATTRS_NPB_A := $(LIB)/liblkattrs-nanopb.a
-LKATTRS_ADAPTER_HDRS := $(wildcard libattrs/include/lkattrs/*.h)
-
-$(OBJ)/libattrs/adapters/protobufc.o: libattrs/adapters/protobufc.c $(LKATTRS_ADAPTER_HDRS)
+# Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
+$(OBJ)/libattrs/adapters/protobufc.o: libattrs/adapters/protobufc.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(PBC_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OBJ)/libattrs/adapters/nanopb.o: libattrs/adapters/nanopb.c $(LKATTRS_ADAPTER_HDRS)
+$(OBJ)/libattrs/adapters/nanopb.o: libattrs/adapters/nanopb.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(NPB_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIBLKATTRS_PBC_A): $(OBJ)/libattrs/adapters/protobufc.o
 	@mkdir -p $(dir $@)

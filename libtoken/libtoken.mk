@@ -7,8 +7,6 @@ LKTOKEN_MK_INCLUDED := 1
 
 LKTOKEN_SRC := $(sort $(wildcard libtoken/src/*.c))
 LKTOKEN_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKTOKEN_SRC))
-LKTOKEN_HDR := $(wildcard libtoken/include/lktoken/*.h libtoken/src/*.h libtoken/tools/*.h) \
-               $(wildcard libattrs/include/lkattrs/*.h)
 LKTOKEN_CFLAGS := -Ilibtoken/include $(LKATTRS_CFLAGS)
 LKTOKEN_LIBS := -ljansson -lcrypto
 LIBLKTOKEN_A := $(LIB)/liblktoken.a
@@ -25,9 +23,10 @@ LKTOKEN_TEST := $(TESTBIN)/test_token
 LKTOKEN_TEST_CFLAGS := $(STRICT_CFLAGS) $(LKTOKEN_CFLAGS) -Itests/unit -Ilibtoken/src \
   -DLKTOKEN_MAKEFILE_VERSION=\"$(VERSION)\"
 
-$(OBJ)/libtoken/%.o: libtoken/%.c $(LKTOKEN_HDR)
+# Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
+$(OBJ)/libtoken/%.o: libtoken/%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -fvisibility=hidden $(LKTOKEN_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -fvisibility=hidden $(LKTOKEN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LIBLKTOKEN_A): $(LKTOKEN_OBJ)
 	@mkdir -p $(dir $@)
@@ -39,9 +38,9 @@ $(LIBLKTOKEN_SO): $(LKTOKEN_OBJ) $(LIBLKATTRS_SO) packaging/liblktoken.map
 	$(CC) $(SHLIB_LDFLAGS) -o $@ $(LKTOKEN_OBJ) -L$(LIB) -l:$(notdir $(LIBLKATTRS_SO)) $(LKTOKEN_LIBS)
 	@ln -sf $(notdir $@) $(LIB)/liblktoken.so
 
-$(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_HDR)
+$(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Ilibtoken/tools $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Ilibtoken/tools $(DEPFLAGS) $< -o $@ \
 	  $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) $(SANITIZE) $(LDFLAGS)
 
 # `lkproto token mint|verify` (tools/lkproto/lkproto.mk, read before this
@@ -53,9 +52,9 @@ $(LKPROTO): $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)
 # tests/lkproto/token.sh compares `lkproto token` with lktoken.
 check-lkproto: $(LKTOKEN_BIN)
 
-$(LKTOKEN_TEST): libtoken/tests/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_HDR) $(wildcard tests/unit/*.h)
+$(LKTOKEN_TEST): libtoken/tests/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(LKTOKEN_TEST_CFLAGS) $(BASE_CFLAGS) $< -o $@ \
+	$(CC) $(LKTOKEN_TEST_CFLAGS) $(BASE_CFLAGS) $(DEPFLAGS) $< -o $@ \
 	  $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
 
 all: $(LIBLKTOKEN_A) $(LIBLKTOKEN_SO) $(LKTOKEN_BIN)

@@ -115,9 +115,17 @@ check-vendor: $(STAMP_SETUP)
 check-regen: $(STAMP_SETUP)
 	@$(PKGTEST_ENV) bash tests/packaging/check-regen.sh $(PKGTEST)/regen
 
-CHECKS += check-symbols check-version check-install check-vendor check-regen
+## check-offline: make all and make install DESTDIR=... with the network cut (unshare -n) and fake apt-get/npm/sudo: no install, no setup; a missing header names make setup
+check-offline:
+	@MAKE="$(MAKE)" bash tests/packaging/check-offline.sh $(PKGTEST)/offline
+
+## check-depend: touching a libattrs private, a public and a generated header rebuilds exactly the objects that include it (-MMD -MP)
+check-depend:
+	@MAKE="$(MAKE)" bash tests/packaging/check-depend.sh $(PKGTEST)/depend
+
+CHECKS += check-symbols check-version check-install check-vendor check-regen check-offline check-depend
 .PHONY: install uninstall install-manifest update-symbols check-symbols check-install \
-  check-version check-vendor check-regen
+  check-version check-vendor check-regen check-offline check-depend
 
 # ---------------------------------------------------------------------------
 # Release tarball: exactly the files git tracks (as they are in the working

@@ -7,9 +7,9 @@ UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(UNIT_SRC))
 UNIT_CFLAGS := $(STRICT_CFLAGS) $(LKATTRS_CFLAGS) -Itests/unit -DLKATTRS_MAKEFILE_VERSION=\"$(VERSION)\"
 
-$(TESTBIN)/test_%: tests/unit/test_%.c $(LIBLKATTRS_A) $(wildcard tests/unit/*.h)
+$(TESTBIN)/test_%: tests/unit/test_%.c $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) $(BASE_CFLAGS) $< -o $@ $(LIBLKATTRS_A) -lcmocka $(SANITIZE) $(LDFLAGS)
+	$(CC) $(UNIT_CFLAGS) $(BASE_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKATTRS_A) -lcmocka $(SANITIZE) $(LDFLAGS)
 
 
 ## check-unit: run the cmocka unit tests of libattrs

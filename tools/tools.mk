@@ -5,7 +5,7 @@ DEMO := $(BUILD)/demo
 
 $(DEMO)/demo: tools/demo/demo.c $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ \
 	  $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(PBC_LIBS) $(NPB_LIBS) $(SANITIZE) $(LDFLAGS)
 
 $(DEMO)/participant.hex: tools/demo/participant.mjs | $(STAMP_SETUP)

@@ -27,16 +27,16 @@ $(TESTBIN)/wire_golden: tests/interop/wire_golden.c tests/interop/golden_util.h 
 # of tests/unit).
 ADAPTER_TESTS := $(TESTBIN)/test_adapter_protobufc $(TESTBIN)/test_adapter_nanopb
 
-$(TESTBIN)/test_adapter_protobufc: tests/interop/test_adapter_protobufc.c $(wildcard tests/unit/*.h) \
+$(TESTBIN)/test_adapter_protobufc: tests/interop/test_adapter_protobufc.c \
                                    $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(WIRE_CFLAGS) -Itests/unit $(PBC_CFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) \
+	$(CC) $(WIRE_CFLAGS) -Itests/unit $(PBC_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) \
 	  $(LIBLKPROTO_A) $(PBC_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
 
-$(TESTBIN)/test_adapter_nanopb: tests/interop/test_adapter_nanopb.c $(wildcard tests/unit/*.h) \
+$(TESTBIN)/test_adapter_nanopb: tests/interop/test_adapter_nanopb.c \
                                 $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) $(LIBLKPROTO_NANOPB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(WIRE_CFLAGS) -Itests/unit $(NPB_CFLAGS) $< -o $@ $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) \
+	$(CC) $(WIRE_CFLAGS) -Itests/unit $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) \
 	  $(LIBLKPROTO_NANOPB_A) $(NPB_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
 
 ##@ libattrs on the wire

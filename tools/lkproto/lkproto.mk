@@ -6,7 +6,6 @@ LKPROTO_MK_INCLUDED := 1
 LKPROTO := $(BIN)/lkproto
 LKPROTO_SRC := $(sort $(wildcard tools/lkproto/*.c))
 LKPROTO_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKPROTO_SRC)) $(OBJ)/gen/lkproto/types.o
-LKPROTO_HDR := $(wildcard tools/lkproto/*.h) libtoken/tools/token-cli.h
 LKPROTO_CFLAGS := $(PBC_CFLAGS) -Itools/lkproto -Ilibattrs/include -Ilibtoken/tools \
                   -DLKPROTO_VERSION=\"$(VERSION)\"
 LKPROTO_LIBS := $(PBC_LIBS) -ljansson -lm
@@ -18,13 +17,15 @@ $(BUILD)/gen/lkproto/types.c: tools/lkproto/gen-types.sh $(PBC_HEADERS)
 	@mkdir -p $(dir $@)
 	bash tools/lkproto/gen-types.sh generated/protobuf-c > $@.tmp && mv $@.tmp $@
 
-$(OBJ)/gen/lkproto/types.o: $(BUILD)/gen/lkproto/types.c $(LKPROTO_HDR)
+# Header dependencies (generated headers included): from the compiler
+# (DEPFLAGS, top-level Makefile).
+$(OBJ)/gen/lkproto/types.o: $(BUILD)/gen/lkproto/types.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c $(LKPROTO_HDR) $(wildcard libattrs/include/lkattrs/*.h)
+$(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) -c $< -o $@
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(LKPROTO): $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
@@ -33,11 +34,11 @@ $(LKPROTO): $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A)
 
 ##@ lkproto
 ## lkproto: build the command-line tool build/bin/lkproto (decode, encode, list, attrs, token)
-lkproto: $(STAMP_SETUP) $(LKPROTO)
+lkproto: $(LKPROTO)
 all: $(LKPROTO)
 
 ## check-lkproto: lkproto against LiveKit's package: golden vectors of every type, wire edge cases, truncations, mutations, command line, attrs rules and diff vs livekit-client's rule, token mint/verify
-check-lkproto: $(STAMP_SETUP) $(LKPROTO)
+check-lkproto: $(LKPROTO)
 	bash tests/lkproto/cli.sh $(LKPROTO)
 	node tests/lkproto/golden.mjs $(LKPROTO)
 	node tests/lkproto/wire.mjs $(LKPROTO)
