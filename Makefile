@@ -73,7 +73,6 @@ $(STAMP_BUILD_DEPS):
 # ---------------------------------------------------------------------------
 # Generated code (committed under generated/).
 PROTO_FILES := $(sort $(wildcard protobufs/*.proto protobufs/agent/*.proto protobufs/logger/*.proto))
-OPTIONS_FILES := $(sort $(wildcard protobufs/*.options protobufs/agent/*.options protobufs/google/protobuf/*.options))
 
 ##@ Generated code
 ## generate: rewrite generated/ from protobufs/ with the pinned generators
@@ -140,10 +139,18 @@ $(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
 # one folder per layer (base, rules, storage, engine, merge, wire, state);
 # the adapters (glue to a generator's code) live in libattrs/adapters/.
 # Compiled with -fvisibility=hidden: only what the headers mark LKATTRS_API is
-# exported from the shared library.
-LKATTRS_CORE_SRC := $(sort $(wildcard libattrs/src/*/*.c))
+# exported from the shared library.  The sources and include folders are those
+# of libattrs/sources.list, the one list (lkproto.mk and CMakeLists.txt read it too).
+# $(call sources_list,FILE,KIND): the PATHs of the lines "KIND PATH" of FILE.
+sources_list = $(shell sed -n 's/^$(2)[[:space:]]\{1,\}\([^[:space:]\#]\{1,\}\)[[:space:]]*$$/\1/p' $(1))
+LKATTRS_LIST := libattrs/sources.list
+LKATTRS_CORE_SRC := $(call sources_list,$(LKATTRS_LIST),src)
+LKATTRS_PROTOBUFC_SRC := $(call sources_list,$(LKATTRS_LIST),protobufc)
+LKATTRS_NANOPB_SRC := $(call sources_list,$(LKATTRS_LIST),nanopb)
 LKATTRS_CORE_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKATTRS_CORE_SRC))
-LKATTRS_CFLAGS := -Ilibattrs/include -Ilibattrs/src
+LKATTRS_INCLUDE := $(call sources_list,$(LKATTRS_LIST),include)
+LKATTRS_PRIVATE := $(call sources_list,$(LKATTRS_LIST),private)
+LKATTRS_CFLAGS := $(addprefix -I,$(LKATTRS_INCLUDE) $(LKATTRS_PRIVATE))
 LKATTRS_VISIBILITY := -fvisibility=hidden
 LIBLKATTRS_A := $(LIB)/liblkattrs.a
 LIBLKATTRS_SO := $(LIB)/liblkattrs.so.$(LKATTRS_ABI_MAJOR)
@@ -170,7 +177,7 @@ all: $(LIBS_ALL)
 # Fragments: each adds its targets, and its test targets to CHECKS.
 CHECKS :=
 -include tools/tools.mk
--include tools/lkproto/lkproto.mk
+-include tools/lkproto/cli.mk
 -include libattrs/libattrs.mk
 -include libtoken/libtoken.mk
 -include tests/tests.mk

@@ -41,17 +41,25 @@ LKPROTO_GENERATED ?= $(LKPROTO_DIR)/generated
 LKPROTO_VERSION := $(shell sed -n 's/^\#define LKATTRS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \
   $(LKPROTO_DIR)/libattrs/include/lkattrs/version.h | paste -sd.)
 
+# The sources, include folders and libraries: from the one list of each
+# library, libattrs/sources.list and libtoken/sources.list (the top-level
+# Makefile and CMakeLists.txt read them too).
+# $(call LKPROTO_LIST,LIBRARY,KIND): the PATHs of the lines "KIND PATH".
+LKPROTO_LIST = $(shell sed -n 's/^$(2)[[:space:]]\{1,\}\([^[:space:]\#]\{1,\}\)[[:space:]]*$$/\1/p' \
+  $(LKPROTO_DIR)/$(1)/sources.list 2>/dev/null)
+LKPROTO_LIST_PATHS = $(addprefix $(LKPROTO_DIR)/,$(call LKPROTO_LIST,$(1),$(2)))
+
 # libattrs: the core (one folder per layer under src/); the adapters apart.
-LKPROTO_LKATTRS_SRC := $(sort $(wildcard $(LKPROTO_DIR)/libattrs/src/*/*.c))
-LKPROTO_LKATTRS_CFLAGS := -I$(LKPROTO_DIR)/libattrs/include
-LKPROTO_LKATTRS_PROTOBUFC_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/adapters/protobufc.c)
-LKPROTO_LKATTRS_NANOPB_SRC := $(wildcard $(LKPROTO_DIR)/libattrs/adapters/nanopb.c)
+LKPROTO_LKATTRS_SRC := $(call LKPROTO_LIST_PATHS,libattrs,src)
+LKPROTO_LKATTRS_CFLAGS := $(addprefix -I,$(call LKPROTO_LIST_PATHS,libattrs,include))
+LKPROTO_LKATTRS_PROTOBUFC_SRC := $(call LKPROTO_LIST_PATHS,libattrs,protobufc)
+LKPROTO_LKATTRS_NANOPB_SRC := $(call LKPROTO_LIST_PATHS,libattrs,nanopb)
 
 # liblktoken: LiveKit access tokens (HS256 JWT), on top of the libattrs core;
 # needs jansson and OpenSSL libcrypto.
-LKPROTO_LKTOKEN_SRC := $(sort $(wildcard $(LKPROTO_DIR)/libtoken/src/*.c))
-LKPROTO_LKTOKEN_CFLAGS := -I$(LKPROTO_DIR)/libtoken/include $(LKPROTO_LKATTRS_CFLAGS)
-LKPROTO_LKTOKEN_LIBS := -ljansson -lcrypto
+LKPROTO_LKTOKEN_SRC := $(call LKPROTO_LIST_PATHS,libtoken,src)
+LKPROTO_LKTOKEN_CFLAGS := $(addprefix -I,$(call LKPROTO_LIST_PATHS,libtoken,include)) $(LKPROTO_LKATTRS_CFLAGS)
+LKPROTO_LKTOKEN_LIBS := $(call LKPROTO_LIST,libtoken,lib)
 
 # The generated files, named from the schema by tools/generate.sh --list (so
 # the lists are right before a regeneration has written them).

@@ -13,21 +13,25 @@ LKATTRS_MK_INCLUDED := 1
 #   -llkattrs-nanopb -llkattrs -llkproto-nanopb -lprotobuf-nanopb
 LIBLKATTRS_PBC_A := $(LIB)/liblkattrs-protobufc.a
 LIBLKATTRS_NPB_A := $(LIB)/liblkattrs-nanopb.a
+# The adapters' sources: LKATTRS_PROTOBUFC_SRC and LKATTRS_NANOPB_SRC, from
+# libattrs/sources.list (top-level Makefile).
+LKATTRS_PROTOBUFC_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKATTRS_PROTOBUFC_SRC))
+LKATTRS_NANOPB_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKATTRS_NANOPB_SRC))
 # Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
-$(OBJ)/libattrs/adapters/protobufc.o: libattrs/adapters/protobufc.c | $(STAMP_BUILD_DEPS)
+$(LKATTRS_PROTOBUFC_OBJ): $(OBJ)/%.o: %.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OBJ)/libattrs/adapters/nanopb.o: libattrs/adapters/nanopb.c | $(STAMP_BUILD_DEPS)
+$(LKATTRS_NANOPB_OBJ): $(OBJ)/%.o: %.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKATTRS_VISIBILITY) $(LKATTRS_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(LIBLKATTRS_PBC_A): $(OBJ)/libattrs/adapters/protobufc.o
+$(LIBLKATTRS_PBC_A): $(LKATTRS_PROTOBUFC_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
-$(LIBLKATTRS_NPB_A): $(OBJ)/libattrs/adapters/nanopb.o
+$(LIBLKATTRS_NPB_A): $(LKATTRS_NANOPB_OBJ)
 	@mkdir -p $(dir $@)
 	@rm -f $@
 	$(AR) rcs $@ $^

@@ -5,10 +5,15 @@
 ifndef LKTOKEN_MK_INCLUDED
 LKTOKEN_MK_INCLUDED := 1
 
-LKTOKEN_SRC := $(sort $(wildcard libtoken/src/*.c))
+# Sources, include folders and libraries: libtoken/sources.list, the one list
+# (lkproto.mk and CMakeLists.txt read it too; sources_list: top-level Makefile).
+LKTOKEN_LIST := libtoken/sources.list
+LKTOKEN_SRC := $(call sources_list,$(LKTOKEN_LIST),src)
 LKTOKEN_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKTOKEN_SRC))
-LKTOKEN_CFLAGS := -Ilibtoken/include $(LKATTRS_CFLAGS)
-LKTOKEN_LIBS := -ljansson -lcrypto
+LKTOKEN_INCLUDE := $(call sources_list,$(LKTOKEN_LIST),include)
+LKTOKEN_PRIVATE := $(call sources_list,$(LKTOKEN_LIST),private)
+LKTOKEN_CFLAGS := $(addprefix -I,$(LKTOKEN_INCLUDE)) $(LKATTRS_CFLAGS)
+LKTOKEN_LIBS := $(call sources_list,$(LKTOKEN_LIST),lib)
 LIBLKTOKEN_A := $(LIB)/liblktoken.a
 # The shared library: its own ABI major (the SONAME liblktoken.so.N), the
 # names of packaging/liblktoken.map exported (only what token.h marks
@@ -20,7 +25,8 @@ LKTOKEN_BIN := $(BIN)/lktoken
 # token`: libtoken/tools/token-cli.c, not installed.
 LKTOKEN_CLI_OBJ := $(OBJ)/libtoken/tools/token-cli.o
 LKTOKEN_TEST := $(TESTBIN)/test_token
-LKTOKEN_TEST_CFLAGS := $(STRICT_CFLAGS) $(LKTOKEN_CFLAGS) -Itests/unit -Ilibtoken/src \
+LKTOKEN_TEST_CFLAGS := $(STRICT_CFLAGS) $(LKTOKEN_CFLAGS) -Itests/unit \
+  $(addprefix -I,$(LKTOKEN_PRIVATE)) \
   -DLKTOKEN_MAKEFILE_VERSION=\"$(VERSION)\"
 
 # Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
@@ -43,7 +49,7 @@ $(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) 
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Ilibtoken/tools $(DEPFLAGS) $< -o $@ \
 	  $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) $(SANITIZE) $(LDFLAGS)
 
-# `lkproto token mint|verify` (tools/lkproto/lkproto.mk, read before this
+# `lkproto token mint|verify` (tools/lkproto/cli.mk, read before this
 # file: its link line uses these deferred variables; the prerequisites are
 # added here, where the names are defined).
 LKPROTO_TOKEN_OBJ = $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)

@@ -123,9 +123,25 @@ check-offline:
 check-depend:
 	@MAKE="$(MAKE)" bash tests/packaging/check-depend.sh $(PKGTEST)/depend
 
-CHECKS += check-symbols check-version check-install check-vendor check-regen check-offline check-depend
+## check-sources: libattrs/sources.list and libtoken/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
+check-sources:
+	@MAKE="$(MAKE)" bash tests/packaging/check-sources.sh $(PKGTEST)/sources
+
+# The Makefile's view of the lists (for check-sources): "LIBRARY KIND PATH" lines.
+print-sources:
+	@$(foreach k,$(LKATTRS_CORE_SRC),echo "libattrs src $(k)";) \
+	 $(foreach k,$(LKATTRS_PROTOBUFC_SRC),echo "libattrs protobufc $(k)";) \
+	 $(foreach k,$(LKATTRS_NANOPB_SRC),echo "libattrs nanopb $(k)";) \
+	 $(foreach k,$(LKATTRS_INCLUDE),echo "libattrs include $(k)";) \
+	 $(foreach k,$(LKATTRS_PRIVATE),echo "libattrs private $(k)";) \
+	 $(foreach k,$(LKTOKEN_SRC),echo "libtoken src $(k)";) \
+	 $(foreach k,$(LKTOKEN_INCLUDE),echo "libtoken include $(k)";) \
+	 $(foreach k,$(LKTOKEN_PRIVATE),echo "libtoken private $(k)";) \
+	 $(foreach k,$(LKTOKEN_LIBS),echo "libtoken lib $(k)";) true
+
+CHECKS += check-symbols check-version check-install check-vendor check-regen check-offline check-depend check-sources
 .PHONY: install uninstall install-manifest update-symbols check-symbols check-install \
-  check-version check-vendor check-regen check-offline check-depend
+  check-version check-vendor check-regen check-offline check-depend check-sources print-sources
 
 # ---------------------------------------------------------------------------
 # Release tarball: exactly the files git tracks (as they are in the working

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # tools/size.sh - flash and RAM used by libattrs on a Cortex-M4.
 #
-# 1. Every core source (libattrs/src/LAYER/*.c; the adapters are apart), compiled for
+# 1. Every core source (libattrs/sources.list, "src" lines; the adapters are apart), compiled for
 #    Cortex-M4 with -Os, without heap mode and without error strings:
 #    flash (.text + .rodata + .data) and RAM (.data + .bss) per module and
 #    in all, and the heap references of each object (undefined malloc,
@@ -64,7 +64,7 @@ mkdir -p "$out/core" "$out/fw" "$out/npb"
 echo "== libattrs core, every function (Cortex-M4, -Os -mthumb, LKATTRS_NO_MALLOC, LKATTRS_NO_ERRMSG)"
 printf '%-26s %7s %7s %6s %6s %7s %6s  %s\n' module text rodata data bss flash RAM heap
 tt=0 tr=0 td=0 tb=0 heap_total=0
-for src in libattrs/src/*/*.c; do
+for src in $(sed -n 's/^src[[:space:]]\{1,\}//p' libattrs/sources.list); do   # the one list of the core
   name=$(basename "$src" .c)
   "$CC" "${flags[@]}" -c "$src" -o "$out/core/$name.o"
   read -r t r d b < <(sections "$out/core/$name.o")

@@ -1,7 +1,7 @@
-# lkproto: the command-line tool (tools/lkproto/), included by the top-level
+# tools/lkproto/cli.mk - lkproto: the command-line tool (tools/lkproto/), included by the top-level
 # Makefile.  Builds $(BIN)/lkproto; its tests are check-lkproto.
-ifndef LKPROTO_MK_INCLUDED
-LKPROTO_MK_INCLUDED := 1
+ifndef LKPROTO_CLI_MK_INCLUDED
+LKPROTO_CLI_MK_INCLUDED := 1
 
 LKPROTO := $(BIN)/lkproto
 LKPROTO_SRC := $(sort $(wildcard tools/lkproto/*.c))
