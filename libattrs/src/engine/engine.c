@@ -74,22 +74,32 @@ size_t lkattrs__drop_empty(const lkattrs_entry *arr, uint32_t *v, size_t n) {
 
 /* ---- checks ---- */
 
-lkattrs_status lkattrs__check_update(const lkattrs__sorted *u, const lkattrs__policy *pol,
-                                     lkattrs_error_detail *detail) {
+lkattrs_status lkattrs__check_sender(const lkattrs__policy *pol, lkattrs_error_detail *detail) {
   if ((unsigned)pol->origin > LKATTRS_ORIGIN_TRUSTED)
     return lkattrs__fail(detail, LKATTRS_E_INVALID_ARGUMENT, NULL, 0, LKATTRS_NO_INDEX, 0,
                          false, NULL);
   if (pol->origin <= LKATTRS_ORIGIN_AGENT && !pol->can_update_metadata)
     return lkattrs__fail(detail, LKATTRS_E_NOT_ALLOWED, NULL, 0, LKATTRS_NO_INDEX, 0, false,
                          LKATTRS__MSG("sender lacks can_update_metadata"));
+  return LKATTRS_OK;
+}
+
+lkattrs_status lkattrs__check_entries(const lkattrs__sorted *u, size_t index_base,
+                                      const lkattrs__policy *pol, lkattrs_error_detail *detail) {
   for (size_t i = 0; i < u->n; i++) {
     lkattrs_entry e;
     lkattrs__sorted_get(u, i, &e);
-    lkattrs_status st = lkattrs__check_entry(&e, i, pol->limits, pol->origin,
+    lkattrs_status st = lkattrs__check_entry(&e, index_base + i, pol->limits, pol->origin,
                                              !pol->skip_namespace_rules, detail);
     if (st) return st;
   }
   return LKATTRS_OK;
+}
+
+lkattrs_status lkattrs__check_update(const lkattrs__sorted *u, const lkattrs__policy *pol,
+                                     lkattrs_error_detail *detail) {
+  lkattrs_status st = lkattrs__check_sender(pol, detail);
+  return st ? st : lkattrs__check_entries(u, 0, pol, detail);
 }
 
 lkattrs_status lkattrs__check_limits(const lkattrs__plan *p, const lkattrs_limits *l,

@@ -39,9 +39,16 @@ typedef struct {
   const lkattrs_limits *limits; /* never NULL here */
 } lkattrs__policy;
 
-/* The permission (a CLIENT or AGENT without the grant: NOT_ALLOWED), then
- * every entry of u (raw, wire order: its indices are the detail's) against
- * the key, value and namespace rules. */
+/* The sender: a known origin (else INVALID_ARGUMENT), and the permission
+ * (a CLIENT or AGENT without the grant: NOT_ALLOWED). */
+lkattrs_status lkattrs__check_sender(const lkattrs__policy *pol, lkattrs_error_detail *detail);
+
+/* Every entry of u (raw, wire order; detail->index is index_base + its
+ * position) against the key, value and namespace rules. */
+lkattrs_status lkattrs__check_entries(const lkattrs__sorted *u, size_t index_base,
+                                      const lkattrs__policy *pol, lkattrs_error_detail *detail);
+
+/* lkattrs__check_sender(), then lkattrs__check_entries() from index 0. */
 lkattrs_status lkattrs__check_update(const lkattrs__sorted *u, const lkattrs__policy *pol,
                                      lkattrs_error_detail *detail);
 

@@ -67,10 +67,13 @@ void lkattrs__state_store(const lkattrs_participant *p, lkattrs__store *s) {
 /* ---- memory ---- */
 
 #ifndef LKATTRS_NO_MALLOC
-static void *grow_block(lkattrs_participant *p, void *old, size_t old_bytes,
-                        size_t bytes) {
-  if (!old) return p->alc.alloc(p->alc.ctx, bytes);
-  return p->alc.realloc(p->alc.ctx, old, old_bytes, bytes);
+/* A block of `bytes` in place of `old` (old_bytes; NULL: none), whose
+ * contents are not kept: allocated first, old freed only then.  NULL when
+ * the allocator fails (old kept). */
+static void *fresh_block(lkattrs_participant *p, void *old, size_t old_bytes, size_t bytes) {
+  void *b = p->alc.alloc(p->alc.ctx, bytes);
+  if (b && old) p->alc.free(p->alc.ctx, old, old_bytes);
+  return b;
 }
 
 static size_t grown(size_t have, size_t need, size_t min) {
@@ -92,18 +95,15 @@ static lkattrs_status room_next(lkattrs_participant *p, unsigned b, size_t len,
 #ifndef LKATTRS_NO_MALLOC
   if (len > p->buf_cap[b] || !p->buf[b]) {
     size_t c = grown(p->buf_cap[b], len, 240);
-    /* free + alloc: the contents are not needed */
-    unsigned char *nb = p->alc.alloc(p->alc.ctx, c + HEAD);
+    unsigned char *nb = fresh_block(p, p->buf[b], p->buf_cap[b] + HEAD, c + HEAD);
     if (!nb) return LKATTRS_E_NOMEM;
-    if (p->buf[b]) p->alc.free(p->alc.ctx, p->buf[b], p->buf_cap[b] + HEAD);
     p->buf[b] = nb;
     p->buf_cap[b] = c;
   }
   if (entries + 1 > p->idx_cap[b]) { /* the prefixes, then the offsets: one block */
     size_t c = grown(p->idx_cap[b], entries + 1, 16);
-    uint64_t *np = p->alc.alloc(p->alc.ctx, c * INDEX_SLOT);
+    uint64_t *np = fresh_block(p, p->pre[b], p->idx_cap[b] * INDEX_SLOT, c * INDEX_SLOT);
     if (!np) return LKATTRS_E_NOMEM;
-    if (p->pre[b]) p->alc.free(p->alc.ctx, p->pre[b], p->idx_cap[b] * INDEX_SLOT);
     p->pre[b] = np;
     p->idx[b] = (uint32_t *)(void *)(np + c);
     p->idx_cap[b] = c;
@@ -136,7 +136,7 @@ lkattrs_status lkattrs__state_room_scratch(lkattrs_participant *p, size_t n, siz
   }
   if (changes > p->chg_cap) {
     size_t c = grown(p->chg_cap, changes, 16);
-    change_rec *r = grow_block(p, p->chg, p->chg_cap * sizeof *r, c * sizeof *r);
+    change_rec *r = fresh_block(p, p->chg, p->chg_cap * sizeof *r, c * sizeof *r);
     if (!r) return LKATTRS_E_NOMEM;
     p->chg = r;
     p->chg_cap = c;
@@ -632,19 +632,16 @@ static lkattrs_status join_entries(lkattrs_participant *p, const lkattrs_entry *
                                    size_t tc, const lkattrs_entry *join, size_t jc,
                                    const lkattrs_rules *rules, lkattrs_error_detail *d) {
   static const lkattrs_limits text_only = {0, 0, 0, 0, 0};
+  static const lkattrs__policy trusted = {LKATTRS_ORIGIN_TRUSTED, true, true, &text_only};
   const lkattrs_limits *lim = lkattrs__limits_or_default(rules->limits);
+  lkattrs__policy pol = {rules->origin, rules->can_update_metadata,
+                         rules->skip_namespace_rules, lim};
+  lkattrs__sorted tl = {token, NULL, NULL, tc}, jl = {join, NULL, NULL, jc};
   lkattrs_status st;
-  if (jc && rules->origin <= LKATTRS_ORIGIN_AGENT && !rules->can_update_metadata)
-    return lkattrs__fail(d, LKATTRS_E_NOT_ALLOWED, NULL, 0, LKATTRS_NO_INDEX, 0, false,
-                         LKATTRS__MSG("sender lacks can_update_metadata"));
-  for (size_t i = 0; i < tc; i++)
-    if ((st = lkattrs__check_entry(&token[i], i, &text_only, LKATTRS_ORIGIN_TRUSTED, false,
-                                   d)) != LKATTRS_OK)
-      return st;
-  for (size_t i = 0; i < jc; i++)
-    if ((st = lkattrs__check_entry(&join[i], tc + i, lim, rules->origin,
-                                   !rules->skip_namespace_rules, d)) != LKATTRS_OK)
-      return st;
+  if (jc && (st = lkattrs__check_sender(&pol, d)) != LKATTRS_OK) return st;
+  if ((st = lkattrs__check_entries(&tl, 0, &trusted, d)) != LKATTRS_OK ||
+      (st = lkattrs__check_entries(&jl, tc, &pol, d)) != LKATTRS_OK)
+    return st;
   if (tc + jc < tc) return lkattrs__fail_at(d, LKATTRS_E_NOSPACE, 0);
   if ((st = lkattrs__state_room_scratch(p, tc + jc, 0)) != LKATTRS_OK) return lkattrs__fail_at(d, st, tc + jc);
   uint32_t *ti = p->sidx, *ji = tc + jc ? p->sidx + tc : NULL; /* no NULL + 0 */

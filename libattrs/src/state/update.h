@@ -49,9 +49,9 @@ lkattrs_status lkattrs__fit_next(lkattrs__field_it *it, lkattrs__wf *w);
 lkattrs_status lkattrs__scan_update(lkattrs__update_scan *s, lkattrs_entry *dec, size_t cap,
                                     lkattrs_error_detail *d);
 
-/* A SignalRequest: the top level checked, its arm (the last field: every
- * field of SignalRequest is in its oneof) must be update_metadata
- * (else NOT_FOUND); s->from is set to where the parts that count start. */
+/* A SignalRequest: the top level checked, its arm (the last of its oneof's
+ * fields; an unknown field switches none) must be update_metadata (else
+ * NOT_FOUND); s->from is set to where the parts that count start. */
 lkattrs_status lkattrs__scan_signal(lkattrs__update_scan *s, lkattrs_error_detail *d);
 
 /* A RequestResponse {request_id, reason, message, echo}, wrapped in

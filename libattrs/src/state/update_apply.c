@@ -114,11 +114,11 @@ lkattrs_status lkattrs_participant_apply(lkattrs_participant *p, const void *upd
   }
 
   /* Permission, then name and metadata, as LiveKit. */
-  if (rules->origin <= LKATTRS_ORIGIN_AGENT && !rules->can_update_metadata) {
-    (void)lkattrs__fail(detail, LKATTRS_E_NOT_ALLOWED, NULL, 0, LKATTRS_NO_INDEX, 0, false,
-                        LKATTRS__MSG("sender lacks can_update_metadata"));
-    return lkattrs__refuse(&s, resp, LKATTRS_E_NOT_ALLOWED, NULL, res);
-  }
+  const lkattrs_limits *lim = lkattrs__limits_or_default(rules->limits);
+  lkattrs__policy pol = {rules->origin, rules->can_update_metadata,
+                         rules->skip_namespace_rules, lim};
+  if ((st = lkattrs__check_sender(&pol, detail)) != LKATTRS_OK)
+    return lkattrs__refuse(&s, resp, st, NULL, res);
   for (int part = 0; part < 2; part++) {
     const char *t = part ? s.md : s.name;
     size_t tl = part ? s.md_len : s.name_len, at = part ? s.md_at : s.name_at, bad = 0;
@@ -141,11 +141,8 @@ lkattrs_status lkattrs_participant_apply(lkattrs_participant *p, const void *upd
   }
 
   /* Every entry, in wire order; then the plan, O(k log n). */
-  const lkattrs_limits *lim = lkattrs__limits_or_default(rules->limits);
-  lkattrs__policy pol = {rules->origin, rules->can_update_metadata,
-                         rules->skip_namespace_rules, lim};
   lkattrs__sorted raw = {p->dec, NULL, NULL, s.n};
-  if ((st = lkattrs__check_update(&raw, &pol, detail)) != LKATTRS_OK)
+  if ((st = lkattrs__check_entries(&raw, 0, &pol, detail)) != LKATTRS_OK)
     return lkattrs__refuse(&s, resp, st, NULL, res);
   lkattrs__sorted u = {p->dec, p->sidx, NULL, lkattrs__sort_dedup(p->dec, p->sidx, s.n)};
   lkattrs__store store;

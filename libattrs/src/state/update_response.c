@@ -11,8 +11,9 @@
 #define MSG_ATTRIBUTES "exceeds attributes size limit"
 #define MSG_MAX 127u
 
-/* The echo: UpdateParticipantMetadata {1 metadata, 2 name, 3 entries as
- * received, 4 request_id}. */
+/* The echo: the UpdateParticipantMetadata as received (its parts, from a
+ * SignalRequest), or an UpdateParticipantRequest renumbered into one
+ * {1 metadata, 2 name, 3 entries as received} (it has no request_id). */
 static unsigned char *put_echo(const lkattrs__update_scan *s, unsigned char *o) {
   lkattrs__field_it it;
   lkattrs__wf w = {0, 0, 0, 0, 0, 0};
@@ -35,10 +36,6 @@ static unsigned char *put_echo(const lkattrs__update_scan *s, unsigned char *o) 
   while (lkattrs__fit_next(&it, &w) == LKATTRS_OK)
     if (w.no == s->f_attrs)
       o = lkattrs__put_ld(o, LKATTRS_FIELD_UPDATE_METADATA_ATTRIBUTES, s->u + w.data, (size_t)w.v);
-  if (s->rid) {
-    *o++ = LKATTRS_FIELD_UPDATE_METADATA_REQUEST_ID << 3;
-    o = lkattrs__put_varint(o, s->rid);
-  }
   return o;
 }
 

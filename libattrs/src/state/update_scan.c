@@ -71,13 +71,12 @@ lkattrs_status lkattrs__scan_update(lkattrs__update_scan *s, lkattrs_entry *dec,
   if (s->verbatim) return LKATTRS_OK; /* echo_len: set by the caller */
   if (s->md_len) s->echo_len += lkattrs__ld_len(LKATTRS_FIELD_UPDATE_METADATA_METADATA, s->md_len);
   if (s->name_len) s->echo_len += lkattrs__ld_len(LKATTRS_FIELD_UPDATE_METADATA_NAME, s->name_len);
-  if (s->rid) s->echo_len += 1 + lkattrs__varint_len(s->rid);
   return LKATTRS_OK;
 }
 
-/* A SignalRequest: the top level checked, its arm (the last field: every
- * field of SignalRequest is in its oneof) must be update_metadata; the
- * parts of it that count are those after the last other arm. */
+/* A SignalRequest: the top level checked, its arm (the last field of its
+ * oneof) must be update_metadata; the parts of it that count are those
+ * after the last other arm. */
 /* The fields of SignalRequest's oneof `message` (@livekit/protocol 1.52.1:
  * 1..23 but 9).  Another number is an unknown field: it switches no arm. */
 static bool signal_arm(uint32_t no) { return no >= 1 && no <= 23 && no != 9; }

@@ -109,14 +109,12 @@ static void kill(lkattrs_map *m, uint32_t off) {
 static size_t rec_bytes(const lkattrs_map *m) { return m->used - m->dead; }
 size_t lkattrs__rec_total(const lkattrs_map *m) { return rec_bytes(m); }
 
-#ifdef __OPTIMIZE_SIZE__
 void lkattrs__sorted_get(const lkattrs__sorted *u, size_t i, lkattrs_entry *e) {
   if (u->arr)
     *e = u->arr[u->idx ? u->idx[i] : i];
   else
     lkattrs__entry(u->src, i, e);
 }
-#endif
 
 /* Slide the live records down over the dead ones, in O(n) without
  * comparing keys: first each live record's header takes the index of its

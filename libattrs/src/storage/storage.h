@@ -31,17 +31,7 @@ typedef struct {
   size_t n;
 } lkattrs__sorted;
 
-#ifdef __OPTIMIZE_SIZE__
 void lkattrs__sorted_get(const lkattrs__sorted *u, size_t i, lkattrs_entry *e);
-#else
-static inline void lkattrs__sorted_get(const lkattrs__sorted *u, size_t i,
-                                       lkattrs_entry *e) {
-  if (u->arr)
-    *e = u->arr[u->idx ? u->idx[i] : i];
-  else
-    lkattrs__entry(u->src, i, e);
-}
-#endif
 
 /* Storage bytes of an entry, or SIZE_MAX when it cannot be stored (a key
  * or value of 2 GiB or more). */
