@@ -141,8 +141,11 @@ $(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
 # Compiled with -fvisibility=hidden: only what the headers mark LKATTRS_API is
 # exported from the shared library.  The sources and include folders are those
 # of libattrs/sources.list, the one list (lkproto.mk and CMakeLists.txt read it too).
-# $(call sources_list,FILE,KIND): the PATHs of the lines "KIND PATH" of FILE.
-sources_list = $(shell sed -n 's/^$(2)[[:space:]]\{1,\}\([^[:space:]\#]\{1,\}\)[[:space:]]*$$/\1/p' $(1))
+# $(call sources_list,FOLDER/sources.list,KIND): the PATHs of the lines "KIND
+# PATH" of that list, read by the vendoring fragment's one parser
+# (LKPROTO_LIST; lkproto.mk only defines variables).
+include lkproto.mk
+sources_list = $(call LKPROTO_LIST,$(patsubst %/sources.list,%,$(1)),$(2))
 LKATTRS_LIST := libattrs/sources.list
 LKATTRS_CORE_SRC := $(call sources_list,$(LKATTRS_LIST),src)
 LKATTRS_PROTOBUFC_SRC := $(call sources_list,$(LKATTRS_LIST),protobufc)

@@ -35,7 +35,11 @@
 ifndef LKPROTO_VENDOR_MK_INCLUDED
 LKPROTO_VENDOR_MK_INCLUDED := 1
 
-LKPROTO_DIR ?= $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+# Simply expanded, so that a later use (a recipe, a $(call LKPROTO_LIST,...)
+# from another file) still names this folder.
+ifndef LKPROTO_DIR
+LKPROTO_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
+endif
 LKPROTO_GENERATED ?= $(LKPROTO_DIR)/generated
 
 LKPROTO_VERSION := $(shell sed -n 's/^\#define LKATTRS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \
