@@ -179,6 +179,8 @@ all: $(LIBS_ALL)
 
 # Fragments: each adds its targets, and its test targets to CHECKS.
 CHECKS :=
+# The plain/valgrind/ASan runs of test programs (test_suite, sanitized_make).
+include tests/run.mk
 -include tools/tools.mk
 -include tools/lkproto/cli.mk
 -include libattrs/libattrs.mk

@@ -77,13 +77,7 @@ clean-token:
 lktoken: $(LIBLKTOKEN_A) $(LIBLKTOKEN_SO) $(LKTOKEN_BIN)
 
 ## check-token: liblktoken unit tests (cmocka), then again under valgrind and under clang ASan+UBSan
-check-token: $(STAMP_SETUP) $(LKTOKEN_TEST)
-	$(LKTOKEN_TEST)
-	$(VALGRIND) $(LKTOKEN_TEST)
-	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-token-plain
-
-check-token-plain: $(LKTOKEN_TEST)
-	$(LKTOKEN_TEST)
+$(eval $(call test_suite,check-token,$(LKTOKEN_TEST),plain valgrind asan))
 
 TOKEN_NODE_MODULES := tests/token/node_modules
 TOKEN_INTEROP_N ?= 200
@@ -94,7 +88,7 @@ check-token-interop: $(STAMP_SETUP) $(LKTOKEN_BIN)
 	node tests/token/interop.mjs --bin $(LKTOKEN_BIN) --n $(TOKEN_INTEROP_N) --seed $(TOKEN_INTEROP_SEED)
 
 CHECKS += check-token check-token-interop
-.PHONY: lktoken clean-token check-token check-token-plain check-token-interop
+.PHONY: lktoken clean-token check-token-interop
 FUZZ_TOKEN_SECONDS ?= 60
 ## fuzz-token: fuzz the token verifier and the claims parser with libFuzzer (clang; FUZZ_TOKEN_SECONDS, default 60)
 fuzz-token: $(STAMP_SETUP)

@@ -13,10 +13,13 @@ $(TESTBIN)/test_%: tests/unit/test_%.c $(LIBLKATTRS_A)
 
 
 ## check-unit: run the cmocka unit tests of libattrs
-check-unit: $(STAMP_SETUP) $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
-
-.PHONY: check-unit
+## check-unit-asan: the unit tests built with clang under ASan+UBSan
+## check-unit-asan-gcc: the unit tests built with gcc under ASan+UBSan (the other compiler's instrumentation)
+## check-unit-valgrind: the unit tests under valgrind (memory errors and leaks fail)
+# (tests/run.mk; check-unit itself runs them plainly, make check also runs
+# the three other modes, each a suite of its own)
+$(eval $(call test_suite,check-unit,$(UNIT_BIN),plain))
+CHECKS += check-unit-asan check-unit-asan-gcc check-unit-valgrind
 
 # ---------------------------------------------------------------------------
 # Schema conformance: protobufs/ compiled by protoc, compared field by field
@@ -49,34 +52,12 @@ check-schema: $(STAMP_SETUP) $(SCHEMA_SET)
 .PHONY: check-schema
 
 # ---------------------------------------------------------------------------
-# The unit tests again, built under ASan+UBSan (no recovery) with clang and
-# with gcc, and the plain gcc build under valgrind.
-SANITIZE_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=all
-
-## check-unit-asan: the unit tests built with clang under ASan+UBSan
-check-unit-asan: $(STAMP_SETUP)
-	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-unit
-
-## check-unit-valgrind: the unit tests under valgrind (memory errors and leaks fail)
-check-unit-valgrind: $(STAMP_SETUP) $(UNIT_BIN)
-	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
-
-## check-unit-asan-gcc: the unit tests built with gcc under ASan+UBSan (the other compiler's instrumentation)
-check-unit-asan-gcc: $(STAMP_SETUP)
-	@$(MAKE) --no-print-directory CC=gcc BUILD=$(BUILD)/asan-gcc SANITIZE="$(SANITIZE_FLAGS)" check-unit
-
-CHECKS += check-unit-asan check-unit-asan-gcc check-unit-valgrind
-.PHONY: check-unit-asan check-unit-asan-gcc check-unit-valgrind
-
-# ---------------------------------------------------------------------------
 # The tool and the interop programs again, built with clang under ASan+UBSan:
 # lkproto over every message type, the generated-code golden vectors, the
 # wire module against LiveKit's JS, and the example.
 ## check-sanitized: lkproto, golden vectors, wire interop and the example under clang ASan+UBSan
 check-sanitized: $(STAMP_SETUP)
-	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" \
-	  check-lkproto check-golden check-edge-cases check-wire-interop check-example
+	+@$(call sanitized_make,clang,asan) check-lkproto check-golden check-edge-cases check-wire-interop check-example
 
 CHECKS += check-sanitized
 .PHONY: check-sanitized

@@ -78,8 +78,7 @@ fuzz-coverage: $(STAMP_SETUP)
 # ---- replay: the same harnesses with replay_main.c under clang ASan+UBSan
 ## check-fuzz-replay: replay every committed corpus file and regression through its harness under clang ASan+UBSan
 check-fuzz-replay: $(STAMP_SETUP)
-	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" \
-	  FUZZ_ENGINE=tests/fuzz/replay_main.c FUZZ_LINK="$(SANITIZE_FLAGS)" fuzz-bins
+	+@$(call sanitized_make,clang,asan) FUZZ_ENGINE=tests/fuzz/replay_main.c FUZZ_LINK="$(SANITIZE_FLAGS)" fuzz-bins
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  $(BUILD)/asan/fuzzbin/fuzz_$$t tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t; done
 

@@ -29,19 +29,9 @@ $(HOSTILE_ALLOC_BIN): tests/hostile/alloc_adapters.c $(LIBLKATTRS_PBC_A) $(LIBLK
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $< -o $@ \
 	  $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
 
-check-hostile-plain: $(HOSTILE_BIN) $(HOSTILE_ALLOC_BIN)
-	$(HOSTILE_BIN)
-	$(HOSTILE_ALLOC_BIN)
-
 ##@ Tests
 ## check-hostile: the catalogue of named hostile inputs (hostile -v lists it) and the adapters' allocation failures, plain, under valgrind and under clang ASan+UBSan
-check-hostile: $(STAMP_SETUP) $(HOSTILE_BIN) $(HOSTILE_ALLOC_BIN)
-	$(HOSTILE_BIN)
-	$(HOSTILE_ALLOC_BIN)
-	$(VALGRIND) $(HOSTILE_BIN)
-	$(VALGRIND) $(HOSTILE_ALLOC_BIN)
-	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-hostile-plain
+$(eval $(call test_suite,check-hostile,$(HOSTILE_BIN) $(HOSTILE_ALLOC_BIN),plain valgrind asan))
 
 CHECKS += check-hostile
-.PHONY: check-hostile check-hostile-plain
 endif

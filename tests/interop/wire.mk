@@ -41,14 +41,7 @@ $(TESTBIN)/test_adapter_nanopb: tests/interop/test_adapter_nanopb.c \
 
 ##@ libattrs on the wire
 ## check-adapters: unit tests of the protobuf-c and nanopb adapters (every attribute-carrying message, round trips, refusals, allocation failures, full maps, routing), plain, under valgrind and under clang ASan+UBSan
-check-adapters: $(STAMP_SETUP) $(ADAPTER_TESTS)
-	@set -e; for t in $(ADAPTER_TESTS); do echo "== $$t"; $$t; done
-	@set -e; for t in $(ADAPTER_TESTS); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
-	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-adapters-plain
-
-check-adapters-plain: $(ADAPTER_TESTS)
-	@set -e; for t in $(ADAPTER_TESTS); do echo "== $$t"; $$t; done
-
+$(eval $(call test_suite,check-adapters,$(ADAPTER_TESTS),plain valgrind asan))
 
 ## check-wire-interop: the wire reader, participant state (load, views, updates, responses) and protobuf-c adapter vs protobuf-c and LiveKit's JS on the golden vectors and their truncations, then tampered vectors, cuts and outputs must be reported
 # Under a sanitizer build the programs run as they are (valgrind and ASan do not mix).
@@ -73,4 +66,4 @@ example: $(EXAMPLE_BIN)
 	@$(EXAMPLE_BIN)
 
 CHECKS += check-wire-interop check-example check-adapters
-.PHONY: check-wire-interop check-example example check-adapters check-adapters-plain
+.PHONY: check-wire-interop check-example example check-adapters
