@@ -4,6 +4,8 @@
 # Included by tests/tests.mk.
 
 BENCH_OUT := $(BUILD)/bench
+# Header dependencies from the compiler (DEPFLAGS, top-level Makefile).
+-include $(wildcard $(BENCH_OUT)/*.d)
 BENCH_BIN := $(BENCH_OUT)/bench
 BENCH_FW := $(BENCH_OUT)/firmware
 BENCH_LIBS := $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
@@ -20,12 +22,12 @@ BENCH_MS ?= 20
 
 $(BENCH_BIN): tests/bench/bench.c $(BENCH_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $(PBC_CFLAGS) $(NPB_CFLAGS) $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ \
 	  $(BENCH_LIBS) $(BENCH_PBC_LIBS) $(NPB_LIBS) -pthread $(BENCH_WRAP) $(SANITIZE) $(LDFLAGS)
 
 $(BENCH_FW): tests/bench/firmware.c $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $< -o $@ $(LIBLKATTRS_A) \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $(DEPFLAGS) $< -o $@ $(LIBLKATTRS_A) \
 	  $(SANITIZE) $(LDFLAGS)
 
 ##@ Benchmarks

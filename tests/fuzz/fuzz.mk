@@ -27,22 +27,25 @@ FUZZ_ARCHIVES := $(LKPROTO_CLI_A) $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A) $(LIBL
 FUZZ_SYSLIBS := $(PBC_LIBS) $(NPB_LIBS) -ljansson -lcrypto -lm
 FUZZ_INC := -Itests/fuzz $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) -Itools/lkproto \
   -Ilibtoken/include
-FUZZ_HDRS := $(wildcard tests/fuzz/*.h libattrs/include/lkattrs/*.h tools/lkproto/*.h)
 # Set by the callers below: the engine (libFuzzer, or the replay main()).
 FUZZ_ENGINE ?=
 FUZZ_LINK ?=
 FUZZ_OUT := $(BUILD)/fuzzbin
 FUZZ_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_TARGETS))
 
-$(FUZZ_OUT)/fuzz_token: libtoken/tests/fuzz_verify.c $(FUZZ_ARCHIVES) $(FUZZ_HDRS) $(FUZZ_ENGINE)
+# Each harness is compiled on its own (header dependencies from the compiler:
+# DEPFLAGS, top-level Makefile, read back below), then linked with the engine.
+FUZZ_COMPILE = $(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_INC) $(FUZZ_LINK) $(DEPFLAGS) -c $< -o $@
+$(FUZZ_OUT)/fuzz_token.o: libtoken/tests/fuzz_verify.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_INC) $(FUZZ_LINK) $< $(FUZZ_ENGINE) -o $@ \
-	  $(FUZZ_ARCHIVES) $(FUZZ_SYSLIBS)
-
-$(FUZZ_OUT)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_ARCHIVES) $(FUZZ_HDRS) $(FUZZ_ENGINE)
+	$(FUZZ_COMPILE)
+$(FUZZ_OUT)/fuzz_%.o: tests/fuzz/fuzz_%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_INC) $(FUZZ_LINK) $< $(FUZZ_ENGINE) -o $@ \
-	  $(FUZZ_ARCHIVES) $(FUZZ_SYSLIBS)
+	$(FUZZ_COMPILE)
+$(FUZZ_OUT)/fuzz_%: $(FUZZ_OUT)/fuzz_%.o $(FUZZ_ARCHIVES) $(FUZZ_ENGINE)
+	$(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_LINK) $< $(FUZZ_ENGINE) -o $@ $(FUZZ_ARCHIVES) $(FUZZ_SYSLIBS)
+.SECONDARY: $(addsuffix .o,$(FUZZ_BINS))
+-include $(wildcard $(FUZZ_OUT)/*.d)
 
 fuzz-bins: $(FUZZ_BINS)
 

@@ -8,7 +8,7 @@ HOSTILE_BIN := $(TESTBIN)/hostile
 HOSTILE_ALLOC_BIN := $(TESTBIN)/alloc_adapters
 HOSTILE_INC := -Itests/hostile -Itests/unit $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) \
   -Itools/lkproto
-HOSTILE_HDRS := $(wildcard tests/hostile/*.h tests/unit/*.h libattrs/include/lkattrs/*.h tools/lkproto/*.h)
+# Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
 
 # liblkproto-cli.a: lkproto without its main (also defined by tests/fuzz/fuzz.mk).
 ifndef LKPROTO_CLI_A
@@ -19,14 +19,14 @@ $(LKPROTO_CLI_A): $(filter-out %/main.o,$(LKPROTO_OBJ))
 	$(AR) rcs $@ $^
 endif
 
-$(HOSTILE_BIN): tests/hostile/hostile.c $(LKPROTO_CLI_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(HOSTILE_HDRS)
+$(HOSTILE_BIN): tests/hostile/hostile.c $(LKPROTO_CLI_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $(DEPFLAGS) $< -o $@ \
 	  $(LKPROTO_CLI_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) -ljansson -lm $(SANITIZE) $(LDFLAGS)
 
-$(HOSTILE_ALLOC_BIN): tests/hostile/alloc_adapters.c $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(HOSTILE_HDRS)
+$(HOSTILE_ALLOC_BIN): tests/hostile/alloc_adapters.c $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $(DEPFLAGS) $< -o $@ \
 	  $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
 
 ##@ Tests

@@ -9,23 +9,25 @@ GOLDEN := $(BUILD)/golden
 INTEROP_RUN ?=
 INTEROP_CFLAGS = $(STRICT_CFLAGS) $(BASE_CFLAGS) -I$(INTEROP) -Itests/interop
 GEN_HEADERS := $(sort $(shell find generated -name '*.pb-c.h' -o -name '*.pb.h' 2>/dev/null))
+# Header dependencies of the programs: from the compiler (DEPFLAGS, top-level
+# Makefile); the generated tables are prerequisites (they must exist first).
 
 # Message lookup tables (name -> descriptor, sizeof) from the generated headers.
 $(INTEROP)/npb_table.h: tests/interop/gen-tables.sh $(GEN_HEADERS)
 	@bash tests/interop/gen-tables.sh $(INTEROP)
 $(INTEROP)/pbc_table.h: $(INTEROP)/npb_table.h
 
-$(TESTBIN)/golden_protobufc: tests/interop/golden_protobufc.c tests/interop/golden_util.h $(INTEROP)/pbc_table.h $(LIBLKPROTO_A)
+$(TESTBIN)/golden_protobufc: tests/interop/golden_protobufc.c $(INTEROP)/pbc_table.h $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(INTEROP_CFLAGS) $(PBC_CFLAGS) $< -o $@ $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
+	$(CC) $(INTEROP_CFLAGS) $(PBC_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
 
-$(TESTBIN)/golden_nanopb: tests/interop/golden_nanopb.c tests/interop/golden_util.h $(INTEROP)/npb_table.h $(LIBLKPROTO_NANOPB_A)
+$(TESTBIN)/golden_nanopb: tests/interop/golden_nanopb.c $(INTEROP)/npb_table.h $(LIBLKPROTO_NANOPB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(INTEROP_CFLAGS) $(NPB_CFLAGS) $< -o $@ $(LIBLKPROTO_NANOPB_A) $(NPB_LIBS) $(SANITIZE) $(LDFLAGS)
+	$(CC) $(INTEROP_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKPROTO_NANOPB_A) $(NPB_LIBS) $(SANITIZE) $(LDFLAGS)
 
-$(TESTBIN)/interop_edge_cases: tests/interop/test_edge_cases.c tests/interop/golden_util.h $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
+$(TESTBIN)/interop_edge_cases: tests/interop/test_edge_cases.c $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(INTEROP_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $< -o $@ $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(PBC_LIBS) $(NPB_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
+	$(CC) $(INTEROP_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(PBC_LIBS) $(NPB_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
 
 $(GOLDEN)/vectors.txt: tests/interop/golden.mjs tests/interop/reflect.mjs | $(STAMP_SETUP)
 	node tests/interop/golden.mjs gen $(GOLDEN)

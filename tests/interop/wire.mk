@@ -10,17 +10,22 @@ EXAMPLE_BIN := $(BIN)/attribute-update
 EXAMPLE_SRC := $(sort $(wildcard $(EXAMPLE_DIR)/*.c))
 EXAMPLE_LIBS := $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) \
                 $(LIBLKPROTO_NANOPB_A)
+EXAMPLE_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(EXAMPLE_SRC))
 WIRE_CFLAGS = $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include
+# Header dependencies: from the compiler (DEPFLAGS, top-level Makefile); the
+# example's files are compiled one by one, each with its own $@.d.
 
-$(EXAMPLE_BIN): $(EXAMPLE_SRC) $(EXAMPLE_DIR)/example.h $(EXAMPLE_LIBS)
+$(EXAMPLE_OBJ): $(OBJ)/%.o: %.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
-	$(CC) $(WIRE_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(EXAMPLE_SRC) -o $@ $(EXAMPLE_LIBS) \
-	  $(PBC_LIBS) $(NPB_LIBS) $(SANITIZE) $(LDFLAGS)
+	$(CC) $(WIRE_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(TESTBIN)/wire_golden: tests/interop/wire_golden.c tests/interop/golden_util.h \
-                        $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
+$(EXAMPLE_BIN): $(EXAMPLE_OBJ) $(EXAMPLE_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(WIRE_CFLAGS) -Itests/interop $(PBC_CFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) \
+	$(CC) $(SANITIZE) $(LDFLAGS) $(EXAMPLE_OBJ) -o $@ $(EXAMPLE_LIBS) $(PBC_LIBS) $(NPB_LIBS)
+
+$(TESTBIN)/wire_golden: tests/interop/wire_golden.c $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(WIRE_CFLAGS) -Itests/interop $(PBC_CFLAGS) $(DEPFLAGS) $< -o $@ $(LIBLKATTRS_PBC_A) \
 	  $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) $(SANITIZE) $(LDFLAGS)
 
 # The adapters' own unit tests (cmocka; the counting allocator and helpers

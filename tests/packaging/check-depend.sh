@@ -10,7 +10,8 @@
 # header, a public header and a generated header in turn: touches it, runs
 # `make all` again and compares the objects rebuilt (their modification
 # times) with those whose dependency file names the header, with one object
-# known to include it and one known not to.  A last `make all` must rebuild
+# known to include it and one known not to; then the same for headers of the
+# test programs (hostile, fuzz harnesses).  A last `make all` must rebuild
 # nothing.  Each header gets its modification time back afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -68,6 +69,34 @@ for c in "${cases[@]}"; do
   fi
   grep -qx "$includer" "$work/rebuilt" && ok "  $includer rebuilt" || bad "  $includer not rebuilt"
   grep -qx "$other" "$work/rebuilt" && bad "  $other rebuilt (it does not include $header)" || ok "  $other not rebuilt"
+done
+
+# The test programs (hostile, fuzz harnesses) too: a header of the tests
+# rebuilds the programs that include it and not the others.
+# header | programs built (under BUILD) that include it | that do not | make variables
+# (the fuzz harnesses are clang's)
+progs=(
+  "tests/hostile/hostile_util.h|tests/hostile|tests/alloc_adapters|"
+  "tests/fuzz/ref_text.h|fuzzbin/fuzz_text.o fuzzbin/fuzz_validate.o|fuzzbin/fuzz_merge.o|CC=clang"
+)
+for c in "${progs[@]}"; do
+  IFS='|' read -r header includers others vars <<<"$c"
+  targets=$(printf "$build/%s " $includers $others)
+  $make --no-print-directory -s $targets BUILD="$build" $vars >"$work/progs.log" 2>&1 ||
+    { bad "$header: building $includers $others failed"; tail -10 "$work/progs.log"; continue; }
+  touch -r "$header" "$work/mtime.${header//\//_}"
+  restore+=("$header")
+  stamp() { for f in $includers $others; do echo "$f $(find "$build/$f" -printf '%T@')"; done; }
+  stamp >"$work/before"
+  sleep 0.05
+  touch "$header"
+  $make --no-print-directory -s $targets BUILD="$build" $vars >"$work/progs.log" 2>&1 ||
+    { bad "$header: rebuilding failed"; tail -10 "$work/progs.log"; continue; }
+  stamp >"$work/after"
+  rebuilt=$(LC_ALL=C join <(sort "$work/before") <(sort "$work/after") | awk '$2 != $3 {print $1}' | LC_ALL=C sort | xargs)
+  want=$(printf '%s\n' $includers | LC_ALL=C sort | xargs)
+  [[ $rebuilt == "$want" ]] && ok "touch $header: rebuilt exactly $want (not $others)" ||
+    bad "touch $header: rebuilt '$rebuilt', expected '$want'"
 done
 
 snapshot >"$work/before"
