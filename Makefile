@@ -65,7 +65,8 @@ $(STAMP_SETUP): tools/setup.sh tests/interop/package.json tests/interop/package-
 	@mkdir -p $(BUILD) && touch $@
 
 # The headers and libraries `make all` needs (libprotobuf-c-dev,
-# libnanopb-dev, libjansson-dev, libssl-dev) and the compiler.
+# libnanopb-dev, libjansson-dev, libssl-dev) and the compiler; `make
+# generate` checks its generators the same way (--generators), every time.
 $(STAMP_BUILD_DEPS):
 	@CC="$(CC)" bash tools/check-build-deps.sh
 	@mkdir -p $(dir $@) && touch $@
@@ -76,7 +77,8 @@ PROTO_FILES := $(sort $(wildcard protobufs/*.proto protobufs/agent/*.proto proto
 
 ##@ Generated code
 ## generate: rewrite generated/ from protobufs/ with the pinned generators
-generate: $(STAMP_SETUP)
+generate:
+	@bash tools/check-build-deps.sh --generators
 	@bash tools/generate.sh generated
 
 ## check-generated: fail if generated/ differs from what `make generate` writes

@@ -115,7 +115,7 @@ check-vendor: $(STAMP_SETUP)
 check-regen: $(STAMP_SETUP)
 	@$(PKGTEST_ENV) bash tests/packaging/check-regen.sh $(PKGTEST)/regen
 
-## check-offline: make all and make install DESTDIR=... with the network cut (unshare -n) and fake apt-get/npm/sudo: no install, no setup; a missing header names make setup
+## check-offline: make all, make install DESTDIR=..., make generate and make nanopb-sizes with the network cut (unshare -n) and fake apt-get/npm/sudo: no install, no setup; a missing header or generator names make setup
 check-offline:
 	@MAKE="$(MAKE)" bash tests/packaging/check-offline.sh $(PKGTEST)/offline
 

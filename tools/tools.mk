@@ -17,7 +17,7 @@ demo: $(STAMP_SETUP) all $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(DEMO)/demo $(D
 	@$(DEMO)/demo $(DEMO)/participant.hex
 
 ## nanopb-sizes: rewrite docs/nanopb-sizes.md (the nanopb *_size macros and sizeof of the main structs)
-nanopb-sizes: $(STAMP_SETUP)
+nanopb-sizes: $(STAMP_BUILD_DEPS)
 	@CC="$(CC)" bash tools/nanopb-sizes.sh docs/nanopb-sizes.md
 
 .PHONY: demo nanopb-sizes

@@ -10,7 +10,8 @@
 # this machine refuses it, unshare -rn), and with apt-get, apt, dpkg-query,
 # npm, npx, node, sudo, curl and wget replaced by scripts that fail loudly
 # and leave a trace: any call of one of them (tools/setup.sh calls them) fails
-# the check, as does a setup stamp in the build folder.
+# the check, as does a setup stamp in the build folder.  Then `make generate`
+# and `make nanopb-sizes` the same way, in a copy of the tree.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$1
@@ -72,6 +73,34 @@ else
   ok "tools/setup.sh did not run"
 fi
 [[ -f $work/stage/usr/local/lib/liblkattrs.a ]] && ok "the staged install has liblkattrs.a" || bad "liblkattrs.a not installed"
+
+# Regenerating has no side effects either: `make generate` and `make
+# nanopb-sizes`, in a copy of the tree (they rewrite generated/ and
+# docs/nanopb-sizes.md), check their programs instead of running setup.
+copy=$work/tree
+mkdir -p "$copy"
+tar -C . --exclude=./build --exclude='./build-*' --exclude=./.git --exclude=node_modules -cf - . | tar -C "$copy" -xf -
+: >"$work/invoked.log"
+if run generate.log -C "$copy" generate nanopb-sizes BUILD="$work/gen-build"; then
+  ok "make generate nanopb-sizes offline, in a copy of the tree"
+else
+  bad "make generate nanopb-sizes failed offline"
+fi
+if [[ -s $work/invoked.log || -e $work/gen-build/.setup-done ]] || grep -q '^setup:' "$work/generate.log"; then
+  bad "make generate / nanopb-sizes called installers or ran setup:"; sed 's/^/    /' "$work/invoked.log"
+else
+  ok "make generate / nanopb-sizes called no installer and did not run setup"
+fi
+diff -r generated "$copy/generated" >/dev/null && ok "the copy's generated/ is still generated/ byte for byte" ||
+  bad "make generate in the copy wrote something else than generated/"
+if env PATH="$work/fake-bin:$PATH" PROTOC="$work/no-such-protoc" $make --no-print-directory -s -C "$copy" generate \
+     BUILD="$work/gen-build" >"$work/nogen.log" 2>&1; then
+  bad "make generate succeeded without protoc"
+elif grep -q "make setup" "$work/nogen.log" && [[ ! -s $work/invoked.log ]]; then
+  ok "a missing generator: make generate fails naming 'make setup' ($(grep -m1 'missing' "$work/nogen.log"))"
+else
+  bad "a missing generator: no message naming 'make setup'"; tail -5 "$work/nogen.log"
+fi
 
 # A missing dependency: a clear message naming `make setup`, not an install.
 if env PATH="$work/fake-bin:$PATH" $make --no-print-directory -s all BUILD="$work/nodeps" \
