@@ -46,7 +46,7 @@ all: $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A)
 ## size: flash used by the libattrs core on Cortex-M4 (-Os, no malloc, no error strings); needs gcc-arm-none-eabi
 size:
 	@bash tools/setup.sh --with-size >/dev/null
-	@bash tools/size.sh $(BUILD)
+	@bash tools/dev/size.sh $(BUILD)
 
 .PHONY: size
 endif

@@ -22,15 +22,15 @@ LKTOKEN_ABI_MAJOR := 0
 LIBLKTOKEN_SO := $(LIB)/liblktoken.so.$(LKTOKEN_ABI_MAJOR)
 LKTOKEN_BIN := $(BIN)/lktoken
 # The token command line (mint, verify), shared by lktoken and `lkproto
-# token`: libtoken/tools/token-cli.c, not installed.
-LKTOKEN_CLI_OBJ := $(OBJ)/libtoken/tools/token-cli.o
+# token`: tools/lktoken/token-cli.c, not installed.
+LKTOKEN_CLI_OBJ := $(OBJ)/tools/lktoken/token-cli.o
 LKTOKEN_TEST := $(TESTBIN)/test_token
 LKTOKEN_TEST_CFLAGS := $(STRICT_CFLAGS) $(LKTOKEN_CFLAGS) -Itests/unit \
   $(addprefix -I,$(LKTOKEN_PRIVATE)) \
   -DLKTOKEN_MAKEFILE_VERSION=\"$(VERSION)\"
 
 # Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
-$(OBJ)/libtoken/%.o: libtoken/%.c | $(STAMP_BUILD_DEPS)
+$(LKTOKEN_OBJ) $(LKTOKEN_CLI_OBJ): $(OBJ)/%.o: %.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -fvisibility=hidden $(LKTOKEN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
@@ -44,9 +44,9 @@ $(LIBLKTOKEN_SO): $(LKTOKEN_OBJ) $(LIBLKATTRS_SO) packaging/liblktoken.map
 	$(CC) $(SHLIB_LDFLAGS) -o $@ $(LKTOKEN_OBJ) -L$(LIB) -l:$(notdir $(LIBLKATTRS_SO)) $(LKTOKEN_LIBS)
 	@ln -sf $(notdir $@) $(LIB)/liblktoken.so
 
-$(LKTOKEN_BIN): libtoken/tools/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
+$(LKTOKEN_BIN): tools/lktoken/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Ilibtoken/tools $(DEPFLAGS) $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Itools/lktoken $(DEPFLAGS) $< -o $@ \
 	  $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) $(SANITIZE) $(LDFLAGS)
 
 # `lkproto token mint|verify` (tools/lkproto/cli.mk, read before this
@@ -58,7 +58,7 @@ $(LKPROTO): $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)
 # tests/lkproto/token.sh compares `lkproto token` with lktoken.
 check-lkproto: $(LKTOKEN_BIN)
 
-$(LKTOKEN_TEST): libtoken/tests/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
+$(LKTOKEN_TEST): tests/unit/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(LKTOKEN_TEST_CFLAGS) $(BASE_CFLAGS) $(DEPFLAGS) $< -o $@ \
 	  $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) -lcmocka $(SANITIZE) $(LDFLAGS)
@@ -95,7 +95,7 @@ fuzz-token: $(STAMP_SETUP)
 	@mkdir -p $(BUILD)/fuzz/token-corpus
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/fuzz SANITIZE="-fsanitize=fuzzer-no-link,address,undefined" $(BUILD)/fuzz/lib/liblktoken.a $(BUILD)/fuzz/lib/liblkattrs.a
 	clang $(STRICT_CFLAGS) -O1 -g -fsanitize=fuzzer,address,undefined $(LKTOKEN_CFLAGS) \
-	  libtoken/tests/fuzz_verify.c $(BUILD)/fuzz/lib/liblktoken.a $(BUILD)/fuzz/lib/liblkattrs.a \
+	  tests/fuzz/fuzz_token.c $(BUILD)/fuzz/lib/liblktoken.a $(BUILD)/fuzz/lib/liblkattrs.a \
 	  $(LKTOKEN_LIBS) -o $(BUILD)/fuzz/fuzz_token
 	$(BUILD)/fuzz/fuzz_token -max_total_time=$(FUZZ_TOKEN_SECONDS) -max_len=4096 $(BUILD)/fuzz/token-corpus
 .PHONY: fuzz-token

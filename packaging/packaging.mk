@@ -42,7 +42,7 @@ PKG_SHARED_LIBS += $(LIBLKATTRS_SO) $(LIBLKPROTO_SO) $(LIBLKATTRS_PROTOBUFC_SO) 
 PKG_HEADER_DIRS += libattrs/include/lkattrs:lkattrs generated/protobuf-c:protobuf-c generated/nanopb:nanopb \
   $(if $(wildcard libtoken/include/lktoken),libtoken/include/lktoken:lktoken)
 PKG_PROGRAMS += $(LKPROTO) $(LKTOKEN_BIN)
-PKG_MAN1 += $(wildcard tools/lkproto/lkproto.1) $(if $(LKTOKEN_BIN),$(wildcard libtoken/lktoken.1))
+PKG_MAN1 += $(wildcard tools/lkproto/lkproto.1) $(if $(LKTOKEN_BIN),$(wildcard tools/lktoken/lktoken.1))
 
 PKG_ENV = DESTDIR="$(DESTDIR)" prefix="$(prefix)" exec_prefix="$(exec_prefix)" bindir="$(bindir)" \
   libdir="$(libdir)" includedir="$(includedir)" mandir="$(mandir)" man1dir="$(man1dir)" \

@@ -2,8 +2,9 @@
 
 # ---------------------------------------------------------------------------
 # cmocka unit tests: one file per module, tests/unit/test_<module>.c, each
-# linked with the libattrs core.
-UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+# linked with the libattrs core; test_token.c is liblktoken's (linked with it
+# and run by check-token: libtoken/libtoken.mk).
+UNIT_SRC := $(filter-out tests/unit/test_token.c,$(sort $(wildcard tests/unit/test_*.c)))
 UNIT_BIN := $(patsubst tests/unit/%.c,$(TESTBIN)/%,$(UNIT_SRC))
 UNIT_CFLAGS := $(STRICT_CFLAGS) $(LKATTRS_CFLAGS) -Itests/unit -DLKATTRS_MAKEFILE_VERSION=\"$(VERSION)\"
 

@@ -3,14 +3,14 @@
 ##@ Demo and reports
 DEMO := $(BUILD)/demo
 
-$(DEMO)/demo: tools/demo/demo.c $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
+$(DEMO)/demo: tools/dev/demo/demo.c $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ \
 	  $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(PBC_LIBS) $(NPB_LIBS) $(SANITIZE) $(LDFLAGS)
 
-$(DEMO)/participant.hex: tools/demo/participant.mjs | $(STAMP_SETUP)
+$(DEMO)/participant.hex: tools/dev/demo/participant.mjs | $(STAMP_SETUP)
 	@mkdir -p $(dir $@)
-	node tools/demo/participant.mjs >$@
+	node tools/dev/demo/participant.mjs >$@
 
 ## demo: encode a ParticipantInfo with LiveKit's JS, decode it with the protobuf-c and the nanopb code, side by side
 demo: $(STAMP_SETUP) all $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(DEMO)/demo $(DEMO)/participant.hex
@@ -18,6 +18,6 @@ demo: $(STAMP_SETUP) all $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A) $(DEMO)/demo $(D
 
 ## nanopb-sizes: rewrite docs/nanopb-sizes.md (the nanopb *_size macros and sizeof of the main structs)
 nanopb-sizes: $(STAMP_BUILD_DEPS)
-	@CC="$(CC)" bash tools/nanopb-sizes.sh docs/nanopb-sizes.md
+	@CC="$(CC)" bash tools/dev/nanopb-sizes.sh docs/nanopb-sizes.md
 
 .PHONY: demo nanopb-sizes

@@ -5,7 +5,7 @@
  * writes a map with the wire writer.  No heap, no stdio.
  *
  * make size links it for a Cortex-M4 with --gc-sections and reports what
- * of libattrs it keeps (tools/size.sh); make check builds it for the host
+ * of libattrs it keeps (tools/dev/size.sh); make check builds it for the host
  * and runs it (check-bench-smoke): exit status 0 when every result is the
  * expected one.
  */

@@ -2,8 +2,7 @@
 # that reads untrusted input, and the replay of their committed corpora under
 # ASan+UBSan inside `make check`.  Included by tests/tests.mk.
 #
-# One harness per file, tests/fuzz/fuzz_<target>.c (the token harness lives
-# with libtoken); the same source is linked either with libFuzzer
+# One harness per file, tests/fuzz/fuzz_<target>.c; the same source is linked either with libFuzzer
 # (build/fuzz/fuzzbin/fuzz_<target>) or with the plain main() of
 # replay_main.c (build/asan/fuzzbin/fuzz_<target>).  Corpora:
 # tests/fuzz/corpus/<target>/, crashes kept as tests/fuzz/regressions/<target>/.
@@ -36,9 +35,6 @@ FUZZ_BINS := $(addprefix $(FUZZ_OUT)/fuzz_,$(FUZZ_TARGETS))
 # Each harness is compiled on its own (header dependencies from the compiler:
 # DEPFLAGS, top-level Makefile, read back below), then linked with the engine.
 FUZZ_COMPILE = $(CC) $(STRICT_CFLAGS) -O1 -g $(FUZZ_INC) $(FUZZ_LINK) $(DEPFLAGS) -c $< -o $@
-$(FUZZ_OUT)/fuzz_token.o: libtoken/tests/fuzz_verify.c | $(STAMP_BUILD_DEPS)
-	@mkdir -p $(dir $@)
-	$(FUZZ_COMPILE)
 $(FUZZ_OUT)/fuzz_%.o: tests/fuzz/fuzz_%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_COMPILE)

@@ -35,7 +35,7 @@ $(GOLDEN)/vectors.txt: tests/interop/golden.mjs tests/interop/reflect.mjs | $(ST
 ##@ Interop (LiveKit's JS as the reference)
 ## check-nanopb-coverage: every string/bytes/repeated/map field on the signal path has a nanopb bound or an explicit callback; no FT_POINTER
 check-nanopb-coverage: $(STAMP_SETUP) $(SCHEMA_SET)
-	node tools/nanopb-coverage.mjs $(SCHEMA_SET)
+	node tools/dev/nanopb-coverage.mjs $(SCHEMA_SET)
 
 ## check-golden: 400 seeded random messages from LiveKit's JS, decoded and re-encoded by protobuf-c and nanopb, read back equal by the JS
 check-golden: $(STAMP_SETUP) $(GOLDEN)/vectors.txt $(TESTBIN)/golden_protobufc $(TESTBIN)/golden_nanopb

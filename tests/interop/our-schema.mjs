@@ -1,6 +1,6 @@
 // Our schema (a FileDescriptorSet compiled by protoc from protobufs/) as the
 // same model reflect.mjs builds for LiveKit's: { files, messages, enums }.
-// Used by schema-conformance.mjs and tools/check-upstream.mjs.
+// Used by schema-conformance.mjs and tools/dev/check-upstream.mjs.
 import { SCALAR_NAMES } from './reflect.mjs';
 
 const TYPE_MESSAGE = 11, TYPE_ENUM = 14, TYPE_GROUP = 10;

@@ -5,7 +5,7 @@
 # secret, expired, not a JWT) with exit status 1, usage errors with 2,
 # nothing on stdout on failure, the secret never echoed; and the same bytes
 # as the lktoken tool for the same input (one implementation:
-# libtoken/tools/token-cli.c).
+# tools/lktoken/token-cli.c).
 #
 # usage: tests/lkproto/token.sh build/bin/lkproto [build/bin/lktoken]
 set -uo pipefail

@@ -70,12 +70,12 @@ done
 for h in --help -h; do
   check "tools/generate.sh $h" 'OUT_DIR --list --help LKPROTO_OPTIONS_DIR' "$root/tools/generate.sh" $h
   check "tools/setup.sh $h" '--with-size --help' "$root/tools/setup.sh" $h
-  check "tools/size.sh $h" 'BUILD_DIR ARM_CC --help' "$root/tools/size.sh" $h
+  check "tools/dev/size.sh $h" 'BUILD_DIR ARM_CC --help' "$root/tools/dev/size.sh" $h
   check "tools/check-build-deps.sh $h" '--generators CC --help' "$root/tools/check-build-deps.sh" $h
-  check "tools/nanopb-sizes.sh $h" 'OUT.md CC BUILD --help' "$root/tools/nanopb-sizes.sh" $h
+  check "tools/dev/nanopb-sizes.sh $h" 'OUT.md CC BUILD --help' "$root/tools/dev/nanopb-sizes.sh" $h
   check "tools/derive-proto.py $h" 'MODE SRC_DIR OUT_DIR protobuf-c nanopb --help' python3 "$root/tools/derive-proto.py" $h
-  check "tools/check-upstream.mjs $h" 'DESCRIPTOR_SET PREFIX --help' node "$root/tools/check-upstream.mjs" $h
-  check "tools/nanopb-coverage.mjs $h" 'DESCRIPTOR_SET --list --help' node "$root/tools/nanopb-coverage.mjs" $h
+  check "tools/dev/check-upstream.mjs $h" 'DESCRIPTOR_SET PREFIX --help' node "$root/tools/dev/check-upstream.mjs" $h
+  check "tools/dev/nanopb-coverage.mjs $h" 'DESCRIPTOR_SET --list --help' node "$root/tools/dev/nanopb-coverage.mjs" $h
 done
 
 # Nothing may have been written by a --help (a script taking it for a path).

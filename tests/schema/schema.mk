@@ -29,7 +29,7 @@ UPSTREAM_TEST_VERSION := 1.42.2
 check-upstream: $(STAMP_SETUP) $(SCHEMA_SET)
 	@if [ -z "$(UPSTREAM_VERSION)" ]; then echo "check-upstream: give the version: make check-upstream VERSION=x.y.z"; exit 2; fi
 	@$(MAKE) --no-print-directory $(UPSTREAM_DIR)/$(UPSTREAM_VERSION)/.installed
-	node tools/check-upstream.mjs $(SCHEMA_SET) $(UPSTREAM_DIR)/$(UPSTREAM_VERSION)
+	node tools/dev/check-upstream.mjs $(SCHEMA_SET) $(UPSTREAM_DIR)/$(UPSTREAM_VERSION)
 
 ## check-upstream-test: check-upstream against 1.52.1 (no difference) and 1.42.2 (known differences reported)
 check-upstream-test: $(STAMP_SETUP) $(SCHEMA_SET) $(UPSTREAM_DIR)/$(UPSTREAM_TEST_VERSION)/.installed

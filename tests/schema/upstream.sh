@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Tests tools/check-upstream.mjs: against the pinned @livekit/protocol 1.52.1
+# Tests tools/dev/check-upstream.mjs: against the pinned @livekit/protocol 1.52.1
 # (tests/interop/node_modules) it must report no difference and exit 0;
 # against 1.42.2 it must exit 1 and report differences that were checked by
 # hand in that version's generated code (src/gen/*_pb.js), one of each kind.
@@ -14,13 +14,13 @@ trap 'rm -f "$out"' EXIT
 fails=0 n=0
 
 n=$((n + 1))
-if ! node tools/check-upstream.mjs "$set_path" tests/interop >"$out"; then
+if ! node tools/dev/check-upstream.mjs "$set_path" tests/interop >"$out"; then
   fails=$((fails + 1)); echo "FAIL: protobufs/ differs from the pinned 1.52.1:"; cat "$out"
 elif ! grep -q '^check-upstream: 0 differences$' "$out"; then
   fails=$((fails + 1)); echo "FAIL: no '0 differences' against the pinned 1.52.1"; cat "$out"
 fi
 
-node tools/check-upstream.mjs "$set_path" "$old" >"$out"
+node tools/dev/check-upstream.mjs "$set_path" "$old" >"$out"
 status=$?
 n=$((n + 1))
 if [[ $status -ne 1 ]]; then fails=$((fails + 1)); echo "FAIL: exit $status against 1.42.2 (want 1)"; fi

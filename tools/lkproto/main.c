@@ -258,7 +258,7 @@ int main(int argc, char **argv) {
     return usage_error("unknown command '%s'", cmd, "");
 
   if (strcmp(cmd, "attrs") == 0) return finish(lk_attrs_main(argc - 2, argv + 2));
-  /* The same command line as the lktoken tool (libtoken/tools/token-cli.c). */
+  /* The same command line as the lktoken tool (tools/lktoken/token-cli.c). */
   if (strcmp(cmd, "token") == 0) return finish(lktoken_cli_run("lkproto token", argc - 2, argv + 2));
 
   char help_cmd[16];

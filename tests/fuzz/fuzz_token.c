@@ -1,5 +1,5 @@
 /*
- * fuzz_verify.c - libFuzzer harness for lktoken_verify_opts() (hostile
+ * fuzz_token.c - libFuzzer harness for lktoken_verify_opts() (hostile
  * tokens) and lktoken_claims_from_json() (hostile payloads).  The first
  * input byte picks the target.  Build: make fuzz-token (clang).
  * Every input must return a status, never crash, leak or read out of bounds.

@@ -2,7 +2,7 @@
 // Compares protobufs/ with any published version of @livekit/protocol and
 // prints the differences as a list a maintainer can act on.
 //
-// usage: node tools/check-upstream.mjs DESCRIPTOR_SET PREFIX
+// usage: node tools/dev/check-upstream.mjs DESCRIPTOR_SET PREFIX
 //   DESCRIPTOR_SET  protobufs/ compiled by protoc (--include_imports)
 //   PREFIX          a folder where `npm install --prefix PREFIX
 //                   @livekit/protocol@X @bufbuild/protobuf@1.10.1` ran
@@ -27,8 +27,8 @@ import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 if (process.argv[2] === '--help' || process.argv[2] === '-h') {
-  process.stdout.write(`usage: node tools/check-upstream.mjs DESCRIPTOR_SET PREFIX
-       node tools/check-upstream.mjs --help | -h
+  process.stdout.write(`usage: node tools/dev/check-upstream.mjs DESCRIPTOR_SET PREFIX
+       node tools/dev/check-upstream.mjs --help | -h
   Compares protobufs/ with a published @livekit/protocol and lists the
   differences (how protobufs/ would change to become that version).
   DESCRIPTOR_SET  protobufs/ compiled by protoc (--include_imports)
@@ -41,7 +41,7 @@ Exit status: 0 identical, 1 differences, 2 usage error.
   process.exit(0);
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const { reflectSchemaAt } = await import(join(root, 'tests/interop/reflect.mjs'));
 const { ourSchema } = await import(join(root, 'tests/interop/our-schema.mjs'));
 const require = createRequire(join(root, 'tests', 'interop', 'package.json'));
@@ -49,7 +49,7 @@ const { FileDescriptorSet } = require('@bufbuild/protobuf');
 
 const [setPath, prefix] = process.argv.slice(2);
 if (!setPath || !prefix) {
-  console.error('usage: node tools/check-upstream.mjs DESCRIPTOR_SET PREFIX');
+  console.error('usage: node tools/dev/check-upstream.mjs DESCRIPTOR_SET PREFIX');
   process.exit(2);
 }
 

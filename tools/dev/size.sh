@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tools/size.sh - flash and RAM used by libattrs on a Cortex-M4.
+# tools/dev/size.sh - flash and RAM used by libattrs on a Cortex-M4.
 #
 # 1. Every core source (libattrs/sources.list, "src" lines; the adapters are apart), compiled for
 #    Cortex-M4 with -Os, without heap mode and without error strings:
@@ -16,13 +16,13 @@
 #
 # Needs the Debian packages gcc-arm-none-eabi and libnewlib-arm-none-eabi
 # (`tools/setup.sh --with-size` installs them).
-# usage: tools/size.sh [BUILD_DIR]   (objects go to BUILD_DIR/size, default build)
+# usage: tools/dev/size.sh [BUILD_DIR]   (objects go to BUILD_DIR/size, default build)
 set -euo pipefail
 case "${1:-}" in
   -h | --help)
     cat <<'USAGE'
-usage: tools/size.sh [BUILD_DIR]
-       tools/size.sh --help | -h
+usage: tools/dev/size.sh [BUILD_DIR]
+       tools/dev/size.sh --help | -h
   Flash and RAM of libattrs on a Cortex-M4 (-Os -mthumb, no heap, no error
   strings): each core module, the constrained client tests/bench/firmware.c
   as it links, the nanopb signal path.  Objects go to BUILD_DIR/size
@@ -34,7 +34,7 @@ USAGE
     exit 0 ;;
   -*) echo "size.sh: unknown option '$1' (try --help)" >&2; exit 2 ;;
 esac
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 CC=${ARM_CC:-arm-none-eabi-gcc}
 SIZE=${ARM_SIZE:-arm-none-eabi-size}

@@ -1,12 +1,12 @@
 // The demo's input: a real ParticipantInfo, built and encoded with LiveKit's
 // own JS package (@livekit/protocol, installed under tests/interop by
 // `make setup`).  Prints the encoded message as one line of hex.
-// usage: node tools/demo/participant.mjs > participant.hex
+// usage: node tools/dev/demo/participant.mjs > participant.hex
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const require = createRequire(join(root, 'tests', 'interop', 'package.json'));
 const { ParticipantInfo, ParticipantInfo_State, ParticipantInfo_Kind, ParticipantPermission } =
   require('@livekit/protocol');

@@ -2,7 +2,7 @@
 // Checks that the nanopb options bound every variable-size field on the
 // signal path.
 //
-// usage: node tools/nanopb-coverage.mjs DESCRIPTOR_SET [--list]
+// usage: node tools/dev/nanopb-coverage.mjs DESCRIPTOR_SET [--list]
 //
 // Starting from livekit.SignalRequest and livekit.SignalResponse, it follows
 // every message-typed field (map entries included) and collects each string,
@@ -35,8 +35,8 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 if (process.argv[2] === '--help' || process.argv[2] === '-h') {
-  process.stdout.write(`usage: node tools/nanopb-coverage.mjs DESCRIPTOR_SET [--list]
-       node tools/nanopb-coverage.mjs --help | -h
+  process.stdout.write(`usage: node tools/dev/nanopb-coverage.mjs DESCRIPTOR_SET [--list]
+       node tools/dev/nanopb-coverage.mjs --help | -h
   Checks that the nanopb options (protobufs/*.options) bound, or make an
   explicit callback of, every variable-size field reachable from
   livekit.SignalRequest and livekit.SignalResponse, and that none is
@@ -48,7 +48,7 @@ if (process.argv[2] === '--help' || process.argv[2] === '-h') {
   process.exit(0);
 }
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const require = createRequire(join(root, 'tests', 'interop', 'package.json'));
 const { FileDescriptorSet, FieldDescriptorProto_Type: T, FieldDescriptorProto_Label: L } =
   require('@bufbuild/protobuf');
@@ -57,7 +57,7 @@ const args = process.argv.slice(2);
 const listMode = args.includes('--list');
 const setPath = args.find((a) => !a.startsWith('--'));
 if (!setPath) {
-  console.error('usage: node tools/nanopb-coverage.mjs DESCRIPTOR_SET [--list]');
+  console.error('usage: node tools/dev/nanopb-coverage.mjs DESCRIPTOR_SET [--list]');
   process.exit(2);
 }
 const ROOTS = ['livekit.SignalRequest', 'livekit.SignalResponse'];

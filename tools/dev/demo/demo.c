@@ -1,5 +1,5 @@
 /* The quick-start demo (`make demo`): one ParticipantInfo, encoded by
- * LiveKit's own JS package (tools/demo/participant.mjs), decoded here by both
+ * LiveKit's own JS package (tools/dev/demo/participant.mjs), decoded here by both
  * generated C codes:
  *   - protobuf-c (liblkproto + libprotobuf-c): one call, heap-allocated
  *     struct, the attribute map as an array of key/value entries;
