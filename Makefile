@@ -91,50 +91,15 @@ check-generated: $(STAMP_SETUP)
 	  echo "check-generated: generated/ is stale; run 'make generate' and commit"; exit 1; \
 	fi
 
-PBC_SRC := $(sort $(shell find generated/protobuf-c -name '*.pb-c.c' 2>/dev/null))
-NPB_SRC := $(sort $(shell find generated/nanopb -name '*.pb.c' 2>/dev/null))
-PBC_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(PBC_SRC))
-NPB_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(NPB_SRC))
-
-PBC_CFLAGS := -Igenerated/protobuf-c
-NPB_CFLAGS := -Igenerated/nanopb
-NPB_LIBS := -lprotobuf-nanopb
-PBC_LIBS := -lprotobuf-c
-
-$(OBJ)/generated/protobuf-c/%.o: generated/protobuf-c/%.c | $(STAMP_BUILD_DEPS)
-	@mkdir -p $(dir $@)
-	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(PBC_CFLAGS) $(DEPFLAGS) -c $< -o $@
-
-$(OBJ)/generated/nanopb/%.o: generated/nanopb/%.c | $(STAMP_BUILD_DEPS)
-	@mkdir -p $(dir $@)
-	$(CC) $(GEN_CFLAGS) $(BASE_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) -c $< -o $@
-
 # Shared libraries: a SONAME from the ABI major, only the names of the
 # version script exported (packaging/*.map), no undefined symbols (except under
 # sanitizers, whose runtimes are linked into the executable).
 SHLIB_LDFLAGS = -shared -Wl,-soname,$(notdir $@) -Wl,--version-script=$(filter %.map,$^) \
   $(if $(SANITIZE),,-Wl,--no-undefined) $(SANITIZE) $(LDFLAGS)
 
-# The protobuf-c code of the schema: a shared library (with a SONAME from the
-# ABI major) and a static one.  The nanopb code: static only (embedded use).
-LIBLKPROTO_A := $(LIB)/liblkproto.a
-LIBLKPROTO_SO := $(LIB)/liblkproto.so.$(LKPROTO_ABI_MAJOR)
-LIBLKPROTO_NANOPB_A := $(LIB)/liblkproto-nanopb.a
-
-$(LIBLKPROTO_A): $(PBC_OBJ)
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-$(LIBLKPROTO_SO): $(PBC_OBJ) packaging/liblkproto.map
-	@mkdir -p $(dir $@)
-	$(CC) $(SHLIB_LDFLAGS) -o $@ $(PBC_OBJ) $(PBC_LIBS)
-	@ln -sf $(notdir $@) $(LIB)/liblkproto.so
-
-$(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	$(AR) rcs $@ $^
+# The generated-code libraries (liblkproto, liblkproto-nanopb): PBC_*, NPB_*,
+# LIBLKPROTO_* (libproto/sources.list names the folder, generated/).
+include libproto/libproto.mk
 
 # ---------------------------------------------------------------------------
 # libattrs: the hand-written attribute library.  Its core is libattrs/src/,

@@ -40,18 +40,20 @@ LKPROTO_VENDOR_MK_INCLUDED := 1
 ifndef LKPROTO_DIR
 LKPROTO_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 endif
-LKPROTO_GENERATED ?= $(LKPROTO_DIR)/generated
-
 LKPROTO_VERSION := $(shell sed -n 's/^\#define LKATTRS_VERSION_\(MAJOR\|MINOR\|PATCH\) \([0-9]*\)$$/\2/p' \
   $(LKPROTO_DIR)/libattrs/include/lkattrs/version.h | paste -sd.)
 
 # The sources, include folders and libraries: from the one list of each
-# library, libattrs/sources.list and libtoken/sources.list (the top-level
-# Makefile and CMakeLists.txt read them too).
+# library, libattrs/sources.list, libtoken/sources.list and
+# libproto/sources.list (the top-level Makefile and CMakeLists.txt read them
+# too).
 # $(call LKPROTO_LIST,LIBRARY,KIND): the PATHs of the lines "KIND PATH".
 LKPROTO_LIST = $(shell sed -n 's/^$(2)[[:space:]]\{1,\}\([^[:space:]\#]\{1,\}\)[[:space:]]*$$/\1/p' \
   $(LKPROTO_DIR)/$(1)/sources.list 2>/dev/null)
 LKPROTO_LIST_PATHS = $(addprefix $(LKPROTO_DIR)/,$(call LKPROTO_LIST,$(1),$(2)))
+
+# The generated code: the folder libproto/sources.list names, unless yours.
+LKPROTO_GENERATED ?= $(LKPROTO_DIR)/$(or $(call LKPROTO_LIST,libproto,generated),generated)
 
 # libattrs: the core (one folder per layer under src/); the adapters apart.
 LKPROTO_LKATTRS_SRC := $(call LKPROTO_LIST_PATHS,libattrs,src)
@@ -72,8 +74,8 @@ LKPROTO_PBC_SRC := $(addprefix $(LKPROTO_GENERATED)/protobuf-c/,$(addsuffix .pb-
 LKPROTO_NPB_SRC := $(addprefix $(LKPROTO_GENERATED)/nanopb/,$(addsuffix .pb.c,$(LKPROTO_GEN_FILES)))
 LKPROTO_PBC_CFLAGS := -I$(LKPROTO_GENERATED)/protobuf-c
 LKPROTO_NPB_CFLAGS := -I$(LKPROTO_GENERATED)/nanopb
-LKPROTO_PBC_LIBS := -lprotobuf-c
-LKPROTO_NPB_LIBS := -lprotobuf-nanopb
+LKPROTO_PBC_LIBS := $(call LKPROTO_LIST,libproto,pbc-lib)
+LKPROTO_NPB_LIBS := $(call LKPROTO_LIST,libproto,npb-lib)
 
 ifeq ($(LKPROTO_REGENERATE),1)
 # (The rule below must not become your default goal.)

@@ -4,8 +4,9 @@
 # usage: check-sources.sh WORK_DIR   (run by `make check-sources`; MAKE from
 #        packaging.mk)
 #
-# libattrs/sources.list and libtoken/sources.list ("KIND PATH" lines) are the
-# one list of each library's sources, include folders and libraries.  Fails
+# libattrs/sources.list, libtoken/sources.list and libproto/sources.list
+# ("KIND PATH" lines) are the one list of each library's sources (for
+# libproto, the folder of the generated code), include folders and libraries.  Fails
 #   1. when a .c under libattrs/src, libattrs/adapters or libtoken/src is not
 #      named by its list, when a list names a missing file or folder, names a
 #      path twice, or has a line of an unknown kind;
@@ -27,10 +28,12 @@ bad() { echo "check-sources: FAIL: $*"; fails=$((fails + 1)); }
 
 # The lists themselves, as "LIBRARY KIND PATH" lines (comments and blank lines
 # dropped).
-declare -A kinds=([libattrs]="src protobufc nanopb include private" [libtoken]="src include private lib")
-declare -A globs=([libattrs]="libattrs/src/*/*.c libattrs/adapters/*.c" [libtoken]="libtoken/src/*.c")
+declare -A kinds=([libattrs]="src protobufc nanopb include private" [libtoken]="src include private lib"
+                  [libproto]="generated pbc-lib npb-lib")
+declare -A globs=([libattrs]="libattrs/src/*/*.c libattrs/adapters/*.c" [libtoken]="libtoken/src/*.c"
+                  [libproto]="")
 : >"$work/list"
-for lib in libattrs libtoken; do
+for lib in libattrs libtoken libproto; do
   f=$lib/sources.list
   n=0
   while read -r kind path rest; do
@@ -41,6 +44,8 @@ for lib in libattrs libtoken; do
     case $kind in
       src | protobufc | nanopb) [[ -f $path ]] || bad "$f names a missing file: $path" ;;
       include | private) [[ -d $path ]] || bad "$f names a missing folder: $path" ;;
+      generated) [[ -d $path/protobuf-c || -d $path/nanopb ]] ||
+        bad "$f names a folder without protobuf-c/ or nanopb/ generated code: $path" ;;
     esac
     echo "$lib $kind $path" >>"$work/list"
   done <"$f"
@@ -51,7 +56,7 @@ for lib in libattrs libtoken; do
     [[ -e $c ]] || continue
     grep -qxE "$lib (src|protobufc|nanopb) $c" "$work/list" || bad "$c is not named by $f"
   done
-  ok "$f: $n entries, every named path exists, every source of ${globs[$lib]} named"
+  ok "$f: $n entries, every named path exists${globs[$lib]:+, every source of ${globs[$lib]} named}"
 done
 
 # What a view should show: the list's lines of these kinds, sorted.
@@ -67,7 +72,7 @@ compare() { # label, file with the view, kinds
 # 2a. The Makefile.
 "$make" --no-print-directory -s BUILD="$work/build" print-sources >"$work/make" 2>"$work/make.err" ||
   { cat "$work/make.err"; bad "make print-sources failed"; }
-compare "the Makefile" "$work/make" "src|protobufc|nanopb|include|private|lib"
+compare "the Makefile" "$work/make" "src|protobufc|nanopb|include|private|lib|generated|pbc-lib|npb-lib"
 
 # 2b. lkproto.mk (no private folders: a vendoring project needs none).
 cat >"$work/vendor.mk" <<EOF
@@ -81,11 +86,14 @@ print:
 	 \$(call show,\$(LKPROTO_LKATTRS_CFLAGS),libattrs include) \\
 	 \$(call show,\$(LKPROTO_LKTOKEN_SRC),libtoken src) \\
 	 \$(call show,\$(filter-out \$(LKPROTO_LKATTRS_CFLAGS),\$(LKPROTO_LKTOKEN_CFLAGS)),libtoken include) \\
-	 \$(call show,\$(LKPROTO_LKTOKEN_LIBS),libtoken lib) true
+	 \$(call show,\$(LKPROTO_LKTOKEN_LIBS),libtoken lib) \\
+	 \$(call show,\$(LKPROTO_GENERATED),libproto generated) \\
+	 \$(call show,\$(LKPROTO_PBC_LIBS),libproto pbc-lib) \\
+	 \$(call show,\$(LKPROTO_NPB_LIBS),libproto npb-lib) true
 EOF
 "$make" --no-print-directory -s -f "$work/vendor.mk" print >"$work/vendor" 2>"$work/vendor.err" ||
   { cat "$work/vendor.err"; bad "lkproto.mk: printing its variables failed"; }
-compare "lkproto.mk" "$work/vendor" "src|protobufc|nanopb|include|lib"
+compare "lkproto.mk" "$work/vendor" "src|protobufc|nanopb|include|lib|generated|pbc-lib|npb-lib"
 
 # 2c. CMake (libraries are found by CMake, not listed: no lib lines).
 mkdir -p "$work/cmake-src"
@@ -117,11 +125,13 @@ show(libattrs private lkproto_lkattrs INCLUDE_DIRECTORIES)
 show(libtoken src lkproto_lktoken SOURCES)
 show(libtoken include lkproto_lktoken INTERFACE_INCLUDE_DIRECTORIES)
 show(libtoken private lkproto_lktoken INCLUDE_DIRECTORIES)
+file(RELATIVE_PATH _g "$top" "\${LKPROTO_GENERATED_DIR}")
+file(APPEND "$work/cmake" "libproto generated \${_g}\n")
 EOF
 if cmake -S "$work/cmake-src" -B "$work/cmake-build" >"$work/cmake.log" 2>&1; then
   # INCLUDE_DIRECTORIES of lktoken may also hold jansson's folder (outside the tree).
   grep -v ' \.\./' "$work/cmake" >"$work/cmake.in-tree" || true
-  compare "CMakeLists.txt" "$work/cmake.in-tree" "src|protobufc|nanopb|include|private"
+  compare "CMakeLists.txt" "$work/cmake.in-tree" "src|protobufc|nanopb|include|private|generated"
 else
   cat "$work/cmake.log"; bad "cmake configure of a project that add_subdirectory()s the tree failed"
 fi
