@@ -1,5 +1,6 @@
 # libtoken/libtoken.mk - liblktoken (LiveKit access tokens: HS256 JWT mint
-# and verify with the attributes claim), its command-line tool and its tests.
+# and verify with the attributes claim), its tests, and (tools/lktoken/cli.mk)
+# its command-line tool.
 # Included by the top-level Makefile after libattrs; include guard: safe to
 # include twice (vendoring).  Needs libcrypto (OpenSSL) and jansson.
 ifndef LKTOKEN_MK_INCLUDED
@@ -20,17 +21,13 @@ LIBLKTOKEN_A := $(LIB)/liblktoken.a
 # LKTOKEN_API survives -fvisibility=hidden), linked to liblkattrs.so.
 LKTOKEN_ABI_MAJOR := 0
 LIBLKTOKEN_SO := $(LIB)/liblktoken.so.$(LKTOKEN_ABI_MAJOR)
-LKTOKEN_BIN := $(BIN)/lktoken
-# The token command line (mint, verify), shared by lktoken and `lkproto
-# token`: tools/lktoken/token-cli.c, not installed.
-LKTOKEN_CLI_OBJ := $(OBJ)/tools/lktoken/token-cli.o
 LKTOKEN_TEST := $(TESTBIN)/test_token
 LKTOKEN_TEST_CFLAGS := $(STRICT_CFLAGS) $(LKTOKEN_CFLAGS) -Itests/unit \
   $(addprefix -I,$(LKTOKEN_PRIVATE)) \
   -DLKTOKEN_MAKEFILE_VERSION=\"$(VERSION)\"
 
 # Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
-$(LKTOKEN_OBJ) $(LKTOKEN_CLI_OBJ): $(OBJ)/%.o: %.c | $(STAMP_BUILD_DEPS)
+$(LKTOKEN_OBJ): $(OBJ)/%.o: %.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -fvisibility=hidden $(LKTOKEN_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
@@ -44,19 +41,9 @@ $(LIBLKTOKEN_SO): $(LKTOKEN_OBJ) $(LIBLKATTRS_SO) packaging/liblktoken.map
 	$(CC) $(SHLIB_LDFLAGS) -o $@ $(LKTOKEN_OBJ) -L$(LIB) -l:$(notdir $(LIBLKATTRS_SO)) $(LKTOKEN_LIBS)
 	@ln -sf $(notdir $@) $(LIB)/liblktoken.so
 
-$(LKTOKEN_BIN): tools/lktoken/lktoken-cli.c $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
-	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKTOKEN_CFLAGS) -Itools/lktoken $(DEPFLAGS) $< -o $@ \
-	  $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A) $(LIBLKATTRS_A) $(LKTOKEN_LIBS) $(SANITIZE) $(LDFLAGS)
-
-# `lkproto token mint|verify` (tools/lkproto/cli.mk, read before this
-# file: its link line uses these deferred variables; the prerequisites are
-# added here, where the names are defined).
-LKPROTO_TOKEN_OBJ = $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)
-LKPROTO_TOKEN_LIBS = -lcrypto
-$(LKPROTO): $(LKTOKEN_CLI_OBJ) $(LIBLKTOKEN_A)
-# tests/lkproto/token.sh compares `lkproto token` with lktoken.
-check-lkproto: $(LKTOKEN_BIN)
+# The lktoken command-line tool and the token command line `lkproto token`
+# shares: tools/lktoken/cli.mk (LKTOKEN_BIN, LKTOKEN_CLI_OBJ).
+include tools/lktoken/cli.mk
 
 $(LKTOKEN_TEST): tests/unit/test_token.c $(LIBLKTOKEN_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
