@@ -180,6 +180,7 @@ all: $(LIBS_ALL)
 # Fragments: each adds its targets, and its test targets to CHECKS.
 CHECKS :=
 -include tools/tools.mk
+-include libjson/libjson.mk
 -include tools/lkproto/cli.mk
 -include libattrs/libattrs.mk
 -include libtoken/libtoken.mk
