@@ -54,9 +54,36 @@ $(LIBLKJSON_SO): $(LKJSON_OBJ) $(LIBLKPROTO_SO) packaging/liblkjson.map
 LIBS_ALL += $(LIBLKJSON_A) $(LIBLKJSON_SO)
 all: $(LIBLKJSON_A) $(LIBLKJSON_SO)
 
+# ---------------------------------------------------------------------------
+# Tests: the cmocka unit tests of the API (libjson/tests/test_json.c; the
+# counting allocator of tests/unit), and interop through lkproto's flags.
+LKJSON_TEST := $(TESTBIN)/test_json
+$(LKJSON_TEST): libjson/tests/test_json.c $(LIBLKJSON_A) $(LIBLKPROTO_A)
+	@mkdir -p $(dir $@)
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKJSON_CFLAGS) $(LKATTRS_CFLAGS) -Itests/unit $(DEPFLAGS) $< -o $@ \
+	  $(LIBLKJSON_A) $(LIBLKPROTO_A) $(LKJSON_LIBS) -lcmocka -lpthread $(SANITIZE) $(LDFLAGS)
+
 ##@ liblkjson
 ## lkjson: build liblkjson.a and liblkjson.so.0 (binary <-> canonical JSON for every message)
 lkjson: $(LIBLKJSON_A) $(LIBLKJSON_SO)
 
-.PHONY: lkjson
+## check-json: liblkjson unit tests (cmocka: round trips, caller buffers, every allocation failing in turn, errors with paths, enums, options, types, threads), then under valgrind and under clang ASan+UBSan
+check-json: $(STAMP_SETUP) $(LKJSON_TEST)
+	$(LKJSON_TEST)
+	$(VALGRIND) $(LKJSON_TEST)
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(BUILD)/asan SANITIZE="$(SANITIZE_FLAGS)" check-json-plain
+
+check-json-plain: $(LKJSON_TEST)
+	$(LKJSON_TEST)
+
+LKJSON_INTEROP_PER_TYPE ?= 6
+## check-json-interop: liblkjson's options against @livekit/protocol (through lkproto's flags): decode == toJson({emitDefaultValues, useProtoFieldName}) and back, encode --ignore-unknown == fromJson({ignoreUnknownFields}), random messages of every type
+check-json-interop: $(STAMP_SETUP) $(LKPROTO)
+	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --emit-defaults
+	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --proto-names
+	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --emit-defaults --proto-names
+	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --ignore-unknown
+
+CHECKS += check-json check-json-interop
+.PHONY: lkjson check-json check-json-plain check-json-interop
 endif

@@ -25,8 +25,10 @@ static const char usage_main[] =
     "LiveKit protocol messages between binary (or hex) and canonical proto3 JSON.\n"
     "\n"
     "commands:\n"
-    "  decode MESSAGE [--hex]   binary message on stdin -> one JSON line on stdout\n"
-    "  encode MESSAGE [--hex]   JSON on stdin -> binary message on stdout\n"
+    "  decode MESSAGE [--hex] [--emit-defaults] [--proto-names]\n"
+    "                           binary message on stdin -> one JSON line on stdout\n"
+    "  encode MESSAGE [--hex] [--ignore-unknown]\n"
+    "                           JSON on stdin -> binary message on stdout\n"
     "  list                     list every message and enum type (full names)\n"
     "  attrs merge|diff|check|names\n"
     "                           participant attributes: merge an update, diff two\n"
@@ -49,12 +51,16 @@ static const char usage_main[] =
     "See lkproto(1).\n";
 
 static const char usage_decode[] =
-    "usage: lkproto decode MESSAGE [--hex]\n"
+    "usage: lkproto decode MESSAGE [--hex] [--emit-defaults] [--proto-names]\n"
     "\n"
     "Reads one binary MESSAGE from stdin and writes its canonical proto3 JSON (as\n"
     "@livekit/protocol's toJson() writes it) as one line on stdout.\n"
     "With --hex, each stdin line holds one hex-encoded message (an empty line is\n"
     "the empty message) and each gets one JSON line, in order.\n"
+    "--emit-defaults also writes fields that hold their default value (0, \"\",\n"
+    "false, the first enum value, [] and {}), as toJson({emitDefaultValues: true});\n"
+    "--proto-names writes the field names of the .proto file (participant_id)\n"
+    "instead of the JSON names (participantId), as useProtoFieldName does.\n"
     "\n"
     "The wire data is checked strictly: truncated data, lengths past the end,\n"
     "varints longer than 10 bytes, unclosed groups and invalid wire types, a\n"
@@ -63,11 +69,13 @@ static const char usage_decode[] =
     "is wrong, byte offset), nothing on stdout for it, exit status 1.\n";
 
 static const char usage_encode[] =
-    "usage: lkproto encode MESSAGE [--hex]\n"
+    "usage: lkproto encode MESSAGE [--hex] [--ignore-unknown]\n"
     "\n"
     "Reads one proto3 JSON document from stdin and writes the binary MESSAGE to\n"
     "stdout.  With --hex, each stdin line holds one JSON object and each gets one\n"
-    "line of lowercase hex, in order.\n"
+    "line of lowercase hex, in order.  --ignore-unknown skips object keys that are\n"
+    "not fields and enum names that are not values (the value is left out), as\n"
+    "fromJson({ignoreUnknownFields: true}) does.\n"
     "\n"
     "Accepted: JSON names and proto field names, enum names or numbers, 64-bit\n"
     "integers as strings or numbers, \"NaN\", \"Infinity\", \"-Infinity\", null for\n"
@@ -153,15 +161,15 @@ static void put_hex(lk_buf *out, const unsigned char *p, size_t n) {
 
 /* Converts one input (binary for decode, JSON for encode) with liblkjson;
  * appends the JSON line or the bytes to out. */
-static int convert(int decode, const char *type, const char *p, size_t n, lk_buf *out,
-                   lkjson_error *e) {
+static int convert(int decode, const char *type, const lkjson_options *o, const char *p, size_t n,
+                   lk_buf *out, lkjson_error *e) {
   char *res;
   size_t len;
   lkjson_status st;
   if (decode)
-    st = lkjson_to_json_alloc(type, (const uint8_t *)p, n, NULL, &res, &len, e);
+    st = lkjson_to_json_alloc(type, (const uint8_t *)p, n, o, &res, &len, e);
   else
-    st = lkjson_from_json_alloc(type, p, n, NULL, (uint8_t **)&res, &len, e);
+    st = lkjson_from_json_alloc(type, p, n, o, (uint8_t **)&res, &len, e);
   if (st == LKJSON_NOMEM) {
     fputs("lkproto: out of memory\n", stderr);
     exit(EXIT_INVALID);
@@ -180,14 +188,14 @@ static void report(const char *cmd, long line, const char *type, const lkjson_er
     fprintf(stderr, "lkproto %s: %s: %s\n", cmd, type, e->message);
 }
 
-static int run(const char *cmd, const char *type, int hex) {
+static int run(const char *cmd, const char *type, const lkjson_options *o, int hex) {
   int decode = strcmp(cmd, "decode") == 0;
   lkjson_error e;
   lk_buf out = {0};
   if (!hex) {
     lk_buf in = {0};
     read_all(stdin, &in);
-    int ok = convert(decode, type, in.data ? in.data : "", in.len, &out, &e);
+    int ok = convert(decode, type, o, in.data ? in.data : "", in.len, &out, &e);
     lk_buf_free(&in);
     if (!ok) {
       lk_buf_free(&out);
@@ -212,11 +220,11 @@ static int run(const char *cmd, const char *type, int hex) {
     int ok;
     if (decode) {
       lk_buf bin = {0};
-      ok = unhex(line, n, &bin, &e) && convert(1, type, bin.data ? bin.data : "", bin.len, &out, &e);
+      ok = unhex(line, n, &bin, &e) && convert(1, type, o, bin.data ? bin.data : "", bin.len, &out, &e);
       lk_buf_free(&bin);
     } else {
       lk_buf bin = {0};
-      ok = convert(0, type, line, n, &bin, &e);
+      ok = convert(0, type, o, line, n, &bin, &e);
       if (ok) {
         put_hex(&out, (const unsigned char *)(bin.data ? bin.data : ""), bin.len);
         lk_buf_putc(&out, '\n');
@@ -285,9 +293,17 @@ int main(int argc, char **argv) {
 
   int hex = 0;
   const char *name = NULL;
+  lkjson_options o = LKJSON_OPTIONS_INIT;
+  int decode = strcmp(cmd, "decode") == 0;
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--hex") == 0)
       hex = 1;
+    else if (decode && strcmp(argv[i], "--emit-defaults") == 0)
+      o.flags |= LKJSON_EMIT_DEFAULTS;
+    else if (decode && strcmp(argv[i], "--proto-names") == 0)
+      o.flags |= LKJSON_PROTO_NAMES;
+    else if (!decode && strcmp(argv[i], "--ignore-unknown") == 0)
+      o.flags |= LKJSON_IGNORE_UNKNOWN;
     else if (argv[i][0] == '-' && argv[i][1] != '\0')
       return usage_error("unknown option '%s'", argv[i], help_cmd);
     else if (name)
@@ -305,5 +321,5 @@ int main(int argc, char **argv) {
                            : "unknown message type '%s' ('lkproto list' lists them)",
                        name, help_cmd);
   if (kind == LKJSON_KIND_ENUM) return usage_error("'%s' is an enum, not a message", name, help_cmd);
-  return run(cmd, full, hex);
+  return run(cmd, full, &o, hex);
 }
