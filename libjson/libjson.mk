@@ -54,13 +54,21 @@ $(LIBLKJSON_SO): $(LKJSON_OBJ) $(LIBLKPROTO_SO) packaging/liblkjson.map
 LIBS_ALL += $(LIBLKJSON_A) $(LIBLKJSON_SO)
 all: $(LIBLKJSON_A) $(LIBLKJSON_SO)
 
+# What `make install` installs (packaging/packaging.mk, included last, reads
+# these lists): the libraries (lkjson.pc from packaging/lkjson.pc.in) and the
+# header, as <lkjson/json.h> under $(includedir)/lkproto.
+PKG_STATIC_LIBS += $(LIBLKJSON_A)
+PKG_SHARED_LIBS += $(LIBLKJSON_SO)
+PKG_HEADER_DIRS += libjson/include/lkjson:lkjson
+
 # ---------------------------------------------------------------------------
 # Tests: the cmocka unit tests of the API (libjson/tests/test_json.c; the
 # counting allocator of tests/unit), and interop through lkproto's flags.
 LKJSON_TEST := $(TESTBIN)/test_json
 $(LKJSON_TEST): libjson/tests/test_json.c $(LIBLKJSON_A) $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKJSON_CFLAGS) $(LKATTRS_CFLAGS) -Itests/unit $(DEPFLAGS) $< -o $@ \
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKJSON_CFLAGS) $(LKATTRS_CFLAGS) -Itests/unit \
+	  -DLKJSON_MAKEFILE_VERSION=\"$(VERSION)\" $(DEPFLAGS) $< -o $@ \
 	  $(LIBLKJSON_A) $(LIBLKPROTO_A) $(LKJSON_LIBS) -lcmocka -lpthread $(SANITIZE) $(LDFLAGS)
 
 ##@ liblkjson

@@ -581,6 +581,9 @@ static void test_arguments(void **state) {
   }
   assert_string_equal(lkjson_strerror((lkjson_status)999), "unknown status");
   assert_string_equal(lkjson_version_string(), LKJSON_VERSION_STRING);
+#ifdef LKJSON_MAKEFILE_VERSION
+  assert_string_equal(LKJSON_MAKEFILE_VERSION, LKJSON_VERSION_STRING); /* one version */
+#endif
 }
 
 /* Several threads convert at once: each gets exactly the single-thread result. */

@@ -4,9 +4,9 @@
 # usage: check-sources.sh WORK_DIR   (run by `make check-sources`; MAKE from
 #        packaging.mk)
 #
-# libattrs/sources.list and libtoken/sources.list ("KIND PATH" lines) are the
+# libattrs/, libtoken/ and libjson/sources.list ("KIND PATH" lines) are the
 # one list of each library's sources, include folders and libraries.  Fails
-#   1. when a .c under libattrs/src, libattrs/adapters or libtoken/src is not
+#   1. when a .c under libattrs/src, libattrs/adapters, libtoken/src or libjson/src is not
 #      named by its list, when a list names a missing file or folder, names a
 #      path twice, or has a line of an unknown kind;
 #   2. when the views of the lists differ: the Makefile's (make print-sources),
@@ -27,10 +27,12 @@ bad() { echo "check-sources: FAIL: $*"; fails=$((fails + 1)); }
 
 # The lists themselves, as "LIBRARY KIND PATH" lines (comments and blank lines
 # dropped).
-declare -A kinds=([libattrs]="src protobufc nanopb include private" [libtoken]="src include private lib")
-declare -A globs=([libattrs]="libattrs/src/*/*.c libattrs/adapters/*.c" [libtoken]="libtoken/src/*.c")
+declare -A kinds=([libattrs]="src protobufc nanopb include private" [libtoken]="src include private lib"
+                  [libjson]="src include private lib")
+declare -A globs=([libattrs]="libattrs/src/*/*.c libattrs/adapters/*.c" [libtoken]="libtoken/src/*.c"
+                  [libjson]="libjson/src/*.c")
 : >"$work/list"
-for lib in libattrs libtoken; do
+for lib in libattrs libtoken libjson; do
   f=$lib/sources.list
   n=0
   while read -r kind path rest; do
@@ -81,7 +83,10 @@ print:
 	 \$(call show,\$(LKPROTO_LKATTRS_CFLAGS),libattrs include) \\
 	 \$(call show,\$(LKPROTO_LKTOKEN_SRC),libtoken src) \\
 	 \$(call show,\$(filter-out \$(LKPROTO_LKATTRS_CFLAGS),\$(LKPROTO_LKTOKEN_CFLAGS)),libtoken include) \\
-	 \$(call show,\$(LKPROTO_LKTOKEN_LIBS),libtoken lib) true
+	 \$(call show,\$(LKPROTO_LKTOKEN_LIBS),libtoken lib) \\
+	 \$(call show,\$(LKPROTO_LKJSON_SRC),libjson src) \\
+	 \$(call show,\$(LKPROTO_LKJSON_CFLAGS),libjson include) \\
+	 \$(call show,\$(LKPROTO_LKJSON_LIBS),libjson lib) true
 EOF
 "$make" --no-print-directory -s -f "$work/vendor.mk" print >"$work/vendor" 2>"$work/vendor.err" ||
   { cat "$work/vendor.err"; bad "lkproto.mk: printing its variables failed"; }
@@ -117,10 +122,15 @@ show(libattrs private lkproto_lkattrs INCLUDE_DIRECTORIES)
 show(libtoken src lkproto_lktoken SOURCES)
 show(libtoken include lkproto_lktoken INTERFACE_INCLUDE_DIRECTORIES)
 show(libtoken private lkproto_lktoken INCLUDE_DIRECTORIES)
+show(libjson src lkproto_lkjson SOURCES)
+show(libjson include lkproto_lkjson INTERFACE_INCLUDE_DIRECTORIES)
+show(libjson private lkproto_lkjson INCLUDE_DIRECTORIES)
 EOF
 if cmake -S "$work/cmake-src" -B "$work/cmake-build" >"$work/cmake.log" 2>&1; then
-  # INCLUDE_DIRECTORIES of lktoken may also hold jansson's folder (outside the tree).
-  grep -v ' \.\./' "$work/cmake" >"$work/cmake.in-tree" || true
+  # INCLUDE_DIRECTORIES of lktoken may also hold jansson's folder (outside the
+  # tree); lkjson's SOURCES also hold its type table, generated in the build
+  # folder (not a list entry).
+  grep -v -e ' \.\./' -e "^libjson src ${work#"$top"/}/cmake-build/" "$work/cmake" >"$work/cmake.in-tree" || true
   compare "CMakeLists.txt" "$work/cmake.in-tree" "src|protobufc|nanopb|include|private"
 else
   cat "$work/cmake.log"; bad "cmake configure of a project that add_subdirectory()s the tree failed"
