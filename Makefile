@@ -149,6 +149,7 @@ CHECKS :=
 # The plain/valgrind/ASan runs of test programs (test_suite, sanitized_make).
 include tests/run.mk
 -include tools/tools.mk
+-include libjson/libjson.mk
 -include tools/lkproto/cli.mk
 -include libattrs/libattrs.mk
 -include libtoken/libtoken.mk

@@ -23,6 +23,12 @@
 #   LKPROTO_LKTOKEN_SRC   liblktoken sources (access tokens; with the libattrs core)
 #   LKPROTO_LKTOKEN_CFLAGS   -I for <lktoken/token.h> and <lkattrs/...>
 #   LKPROTO_LKTOKEN_LIBS  -ljansson -lcrypto
+#   LKPROTO_LKJSON_SRC    liblkjson sources (binary <-> JSON; with LKPROTO_PBC_SRC)
+#   LKPROTO_LKJSON_CFLAGS    -I for <lkjson/json.h>   LKPROTO_LKJSON_LIBS  -ljansson -lprotobuf-c -lm
+#   LKPROTO_LKJSON_GEN_TYPES  the script that writes liblkjson's type table, one
+#                         more source to compile (with LKPROTO_LKJSON_TYPES_CFLAGS
+#                         and LKPROTO_PBC_CFLAGS), from the protobuf-c code:
+#                         bash $(LKPROTO_LKJSON_GEN_TYPES) $(LKPROTO_GENERATED)/protobuf-c > types.c
 #   LKPROTO_VERSION       the release version (from lkattrs/version.h)
 #
 # Your own generated code (other generator versions, your own nanopb
@@ -66,6 +72,14 @@ LKPROTO_LKATTRS_NANOPB_SRC := $(call LKPROTO_LIST_PATHS,libattrs,nanopb)
 LKPROTO_LKTOKEN_SRC := $(call LKPROTO_LIST_PATHS,libtoken,src)
 LKPROTO_LKTOKEN_CFLAGS := $(addprefix -I,$(call LKPROTO_LIST_PATHS,libtoken,include)) $(LKPROTO_LKATTRS_CFLAGS)
 LKPROTO_LKTOKEN_LIBS := $(call LKPROTO_LIST,libtoken,lib)
+
+# liblkjson: binary <-> JSON, on the protobuf-c code of the schema; needs
+# jansson, and its type table written from that code (LKPROTO_LKJSON_GEN_TYPES).
+LKPROTO_LKJSON_SRC := $(call LKPROTO_LIST_PATHS,libjson,src)
+LKPROTO_LKJSON_CFLAGS := $(addprefix -I,$(call LKPROTO_LIST_PATHS,libjson,include))
+LKPROTO_LKJSON_LIBS := $(call LKPROTO_LIST,libjson,lib)
+LKPROTO_LKJSON_GEN_TYPES := $(LKPROTO_DIR)/libjson/gen-types.sh
+LKPROTO_LKJSON_TYPES_CFLAGS := $(LKPROTO_LKJSON_CFLAGS) $(addprefix -I,$(call LKPROTO_LIST_PATHS,libjson,private))
 
 # The generated files, named from the schema by tools/generate.sh --list (so
 # the lists are right before a regeneration has written them).

@@ -8,7 +8,7 @@
 #   DESTDIR prefix exec_prefix bindir libdir includedir mandir man1dir
 #   pkgconfigdir cmakedir        GNU directory variables (DESTDIR may be empty)
 #   VERSION                      release version (from lkattrs/version.h)
-#   LKATTRS_ABI_MAJOR LKPROTO_ABI_MAJOR LKTOKEN_ABI_MAJOR SIZEOF_VOID_P
+#   LKATTRS_ABI_MAJOR LKPROTO_ABI_MAJOR LKTOKEN_ABI_MAJOR LKJSON_ABI_MAJOR SIZEOF_VOID_P
 #                                for the CMake files
 #   STATIC_LIBS                  built static libraries (paths)
 #   SHARED_LIBS                  built shared libraries, named by their SONAME
@@ -93,6 +93,7 @@ generate() {
             -e "s|@LKATTRS_ABI_MAJOR@|${LKATTRS_ABI_MAJOR:?}|g" \
             -e "s|@LKPROTO_ABI_MAJOR@|${LKPROTO_ABI_MAJOR:?}|g" \
             -e "s|@LKTOKEN_ABI_MAJOR@|${LKTOKEN_ABI_MAJOR:-0}|g" \
+            -e "s|@LKJSON_ABI_MAJOR@|${LKJSON_ABI_MAJOR:-0}|g" \
             -e "s|@SIZEOF_VOID_P@|${SIZEOF_VOID_P:?}|g" \
             -e "s|@REL_LIBDIR@|$(relpath "$cmakedir" "$libdir")|g" \
             -e "s|@REL_INCLUDEDIR@|$(relpath "$cmakedir" "$includedir")|g" \

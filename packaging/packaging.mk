@@ -49,6 +49,7 @@ PKG_ENV = DESTDIR="$(DESTDIR)" prefix="$(prefix)" exec_prefix="$(exec_prefix)" b
   pkgconfigdir="$(pkgconfigdir)" cmakedir="$(cmakedir)" VERSION="$(VERSION)" \
   LKATTRS_ABI_MAJOR="$(LKATTRS_ABI_MAJOR)" LKPROTO_ABI_MAJOR="$(LKPROTO_ABI_MAJOR)" \
   LKTOKEN_ABI_MAJOR="$(or $(LKTOKEN_ABI_MAJOR),0)" SIZEOF_VOID_P="$(SIZEOF_VOID_P)" \
+  LKJSON_ABI_MAJOR="$(or $(LKJSON_ABI_MAJOR),0)" \
   STATIC_LIBS="$(strip $(PKG_STATIC_LIBS))" SHARED_LIBS="$(strip $(PKG_SHARED_LIBS))" \
   PROGRAMS="$(strip $(PKG_PROGRAMS))" MAN1PAGES="$(strip $(PKG_MAN1))" \
   HEADER_DIRS="$(strip $(PKG_HEADER_DIRS))" WORK="$(BUILD)/packaging"
@@ -75,7 +76,8 @@ INSTALL_MANIFEST := packaging/abi/install-manifest.txt
 # compared with `nm -D` by check-symbols.  `make update-symbols` rewrites them
 # (and the install manifest) after a deliberate change of the ABI.
 ABI_DIR := packaging/abi
-SHLIBS_CHECKED := $(filter %.so.$(LKATTRS_ABI_MAJOR) %.so.$(LKPROTO_ABI_MAJOR) %.so.$(LKTOKEN_ABI_MAJOR),$(PKG_SHARED_LIBS))
+SHLIBS_CHECKED := $(filter %.so.$(LKATTRS_ABI_MAJOR) %.so.$(LKPROTO_ABI_MAJOR) %.so.$(LKTOKEN_ABI_MAJOR) \
+  %.so.$(LKJSON_ABI_MAJOR),$(PKG_SHARED_LIBS))
 
 ## update-symbols: rewrite packaging/abi/ (exported symbols, install manifest) from the built libraries; review the diff
 update-symbols: $(STAMP_SETUP) $(SHLIBS_CHECKED)
@@ -123,7 +125,7 @@ check-offline:
 check-depend:
 	@MAKE="$(MAKE)" bash tests/packaging/check-depend.sh $(PKGTEST)/depend
 
-## check-sources: libattrs/, libtoken/ and libproto/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
+## check-sources: libattrs/, libtoken/, libproto/ and libjson/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
 check-sources:
 	@MAKE="$(MAKE)" bash tests/packaging/check-sources.sh $(PKGTEST)/sources
 
@@ -138,6 +140,10 @@ print-sources:
 	 $(foreach k,$(LKTOKEN_INCLUDE),echo "libtoken include $(k)";) \
 	 $(foreach k,$(LKTOKEN_PRIVATE),echo "libtoken private $(k)";) \
 	 $(foreach k,$(LKTOKEN_LIBS),echo "libtoken lib $(k)";) \
+	 $(foreach k,$(LKJSON_SRC),echo "libjson src $(k)";) \
+	 $(foreach k,$(LKJSON_INCLUDE),echo "libjson include $(k)";) \
+	 $(foreach k,$(LKJSON_PRIVATE),echo "libjson private $(k)";) \
+	 $(foreach k,$(LKJSON_LIBS),echo "libjson lib $(k)";) \
 	 $(foreach k,$(LIBPROTO_GENERATED),echo "libproto generated $(k)";) \
 	 $(foreach k,$(PBC_LIBS),echo "libproto pbc-lib $(k)";) \
 	 $(foreach k,$(NPB_LIBS),echo "libproto npb-lib $(k)";) true

@@ -16,8 +16,9 @@ sources() {
     merge) echo libattrs/src/merge/patch.c libattrs/src/storage/map.c libattrs/src/engine/engine.c ;;
     pbc_signal) echo libattrs/adapters/protobufc.c ;;
     npb_signal) echo libattrs/adapters/nanopb.c ;;
-    lkproto_decode) echo tools/lkproto/wire_decode.c tools/lkproto/json_out.c ;;
-    lkproto_encode) echo tools/lkproto/json_in.c ;;
+    lkproto_decode) echo libjson/src/wire_decode.c libjson/src/json_out.c ;;
+    lkproto_encode) echo libjson/src/json_in.c ;;
+    json) echo libjson/src/json_in.c libjson/src/api.c ;;
     token) echo libtoken/src/jwt.c libtoken/src/claims.c libtoken/src/b64url.c ;;
   esac
 }

@@ -10,22 +10,16 @@ ifndef LKATTRS_FUZZ_MK_INCLUDED
 LKATTRS_FUZZ_MK_INCLUDED := 1
 
 FUZZ_TARGETS := wire_reader participant validate text merge pbc_signal npb_signal \
-                lkproto_decode lkproto_encode token
+                lkproto_decode lkproto_encode json token
 FUZZ_TIME ?= 180
 FUZZ_JOBS ?= 1
 
 # ---- what every harness links (static archives: only what is used is pulled)
-LKPROTO_CLI_A := $(LIB)/liblkproto-cli.a
-$(LKPROTO_CLI_A): $(filter-out %/main.o,$(LKPROTO_OBJ))
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	$(AR) rcs $@ $^
-
-FUZZ_ARCHIVES := $(LKPROTO_CLI_A) $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A) $(LIBLKTOKEN_A) \
+FUZZ_ARCHIVES := $(LIBLKJSON_A) $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_NPB_A) $(LIBLKTOKEN_A) \
   $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
 FUZZ_SYSLIBS := $(PBC_LIBS) $(NPB_LIBS) -ljansson -lcrypto -lm
-FUZZ_INC := -Itests/fuzz $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) -Itools/lkproto \
-  -Ilibtoken/include
+FUZZ_INC := -Itests/fuzz $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(LKJSON_CFLAGS) \
+  $(addprefix -I,$(LKJSON_PRIVATE)) -Ilibtoken/include
 # Set by the callers below: the engine (libFuzzer, or the replay main()).
 FUZZ_ENGINE ?=
 FUZZ_LINK ?=

@@ -1,6 +1,7 @@
 /*
  * fuzz_lkproto_decode.c - `lkproto decode`: the strict wire decoder and the
- * JSON writer (tools/lkproto) on hostile bytes, for any message type.
+ * JSON writer (liblkjson: lkjson_to_json_alloc()) on hostile bytes, for any
+ * message type.
  *
  * Input: one or three bytes pick the type (lkproto_pick.h), the rest is the
  * binary message.  Properties: no crash, leak or hang; when the decoder
@@ -11,6 +12,7 @@
  */
 #include <stdbool.h>
 
+#include "lkjson_internal.h" /* the descriptor of a type, for protobuf-c */
 #include "lkproto_pick.h"
 
 static bool get_varint(const uint8_t *p, size_t end, size_t *pos, uint64_t *v) {
@@ -38,7 +40,7 @@ static bool pbc_refuses(const ProtobufCMessageDescriptor *d, const uint8_t *p,
                                    size_t start, size_t end, int depth) {
   unsigned char seen[1024] = {0};
   size_t pos = start;
-  if (depth > LK_MAX_DEPTH) return false;
+  if (depth > LKJSON__MAX_DEPTH) return false;
   while (pos < end) {
     uint64_t tag, v;
     size_t tag_at = pos;
@@ -53,7 +55,7 @@ static bool pbc_refuses(const ProtobufCMessageDescriptor *d, const uint8_t *p,
         if (!get_varint(p, end, &pos, &v) || v > end - pos) return false;
         if (pos - len_at > 5) return true;
         const ProtobufCFieldDescriptor *f =
-            tag >> 3 <= UINT32_MAX ? lk_field_by_number(d, (uint32_t)(tag >> 3)) : NULL;
+            tag >> 3 <= UINT32_MAX ? protobuf_c_message_descriptor_get_field(d, (unsigned)(tag >> 3)) : NULL;
         if (f && f->type == PROTOBUF_C_TYPE_MESSAGE) {
           size_t i = (size_t)(f - d->fields);
           if (f->label != PROTOBUF_C_LABEL_REPEATED && i < sizeof seen) {
@@ -74,41 +76,38 @@ static bool pbc_refuses(const ProtobufCMessageDescriptor *d, const uint8_t *p,
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_in in = {data, size};
-  const ProtobufCMessageDescriptor *d = lkproto_pick(&in);
+  const char *type = lkproto_pick(&in);
+  const ProtobufCMessageDescriptor *d = lkjson__message_find(type);
+  FUZZ_CHECK(d != NULL);
   size_t n;
   const uint8_t *p = fz_rest(&in, &n);
-  lk_err e;
-  lk_msg *m = lk_wire_decode(d, p, 0, n, 0, 0, &e);
-  if (!m) return 0;
+  lkjson_error e;
+  char *j1;
+  size_t n1;
+  lkjson_status st = lkjson_to_json_alloc(type, p, n, NULL, &j1, &n1, &e);
+  FUZZ_CHECK(st == LKJSON_OK || st == LKJSON_BAD_WIRE || st == LKJSON_NO_JSON_FORM);
+  FUZZ_CHECK(st != LKJSON_OK || (j1 != NULL && strlen(j1) == n1));
+  if (st == LKJSON_BAD_WIRE) return 0;
   /* The strict decoder accepted: protobuf-c must too. */
   ProtobufCMessage *pm = protobuf_c_message_unpack(d, NULL, n, p);
   if (pm)
     protobuf_c_message_free_unpacked(pm, NULL);
   else
     FUZZ_CHECK(pbc_refuses(d, p, 0, n, 0));
+  if (st != LKJSON_OK) return 0; /* no JSON form (e.g. a Timestamp out of range) */
 
-  lk_buf j1 = {0};
-  int ok = lk_json_write(&j1, m, p, &e);
-  lk_msg_free(m);
-  if (!ok) { /* no JSON form (e.g. a Timestamp out of range) */
-    lk_buf_free(&j1);
-    return 0;
-  }
-  lk_buf bin = {0};
-  if (!lk_json_encode(d, j1.data, j1.len, &bin, &e)) {
-    fprintf(stderr, "encoder refused the decoder's JSON: %s\n%.*s\n", e.msg, (int)j1.len,
-            j1.data);
+  uint8_t *bin;
+  size_t nb;
+  if (lkjson_from_json_alloc(type, j1, n1, NULL, &bin, &nb, &e) != LKJSON_OK) {
+    fprintf(stderr, "encoder refused the decoder's JSON: %s\n%.*s\n", e.message, (int)n1, j1);
     FUZZ_CHECK(0);
   }
-  const unsigned char *bp = (const unsigned char *)(bin.data ? bin.data : "");
-  lk_msg *m2 = lk_wire_decode(d, bp, 0, bin.len, 0, 0, &e);
-  FUZZ_CHECK(m2 != NULL);
-  lk_buf j2 = {0};
-  FUZZ_CHECK(lk_json_write(&j2, m2, bp, &e));
-  lk_msg_free(m2);
-  FUZZ_CHECK(j1.len == j2.len && memcmp(j1.data, j2.data, j1.len) == 0);
-  lk_buf_free(&j1);
-  lk_buf_free(&j2);
-  lk_buf_free(&bin);
+  char *j2;
+  size_t n2;
+  FUZZ_CHECK(lkjson_to_json_alloc(type, bin, nb, NULL, &j2, &n2, &e) == LKJSON_OK);
+  FUZZ_CHECK(n1 == n2 && memcmp(j1, j2, n1) == 0);
+  lkjson_free(NULL, j1, n1);
+  lkjson_free(NULL, j2, n2);
+  lkjson_free(NULL, bin, nb);
   return 0;
 }

@@ -1,7 +1,8 @@
 /*
  * fuzz_lkproto_encode.c - `lkproto encode`: the proto3 JSON reader
- * (jansson, then tools/lkproto/json_in.c) on hostile documents, for any
- * message type.
+ * (liblkjson's lkjson_from_json_alloc(): jansson, then libjson/src/json_in.c)
+ * on hostile documents, for any message type, with default options (the
+ * options and the caller-buffer forms: fuzz_json.c).
  *
  * Input: one or three bytes pick the type (lkproto_pick.h), the rest is the
  * JSON text.  Properties: no crash, leak or hang (deep nesting, huge
@@ -14,42 +15,38 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_in in = {data, size};
-  const ProtobufCMessageDescriptor *d = lkproto_pick(&in);
+  const char *type = lkproto_pick(&in);
   size_t n;
   const uint8_t *p = fz_rest(&in, &n);
-  lk_err e;
-  lk_buf b1 = {0};
-  if (!lk_json_encode(d, (const char *)p, n, &b1, &e)) {
-    lk_buf_free(&b1);
-    return 0;
-  }
-  const unsigned char *bp = (const unsigned char *)(b1.data ? b1.data : "");
-  lk_msg *m = lk_wire_decode(d, bp, 0, b1.len, 0, 0, &e);
-  if (!m) {
-    fprintf(stderr, "decoder refused the encoder's output: %s\n", e.msg);
+  lkjson_error e;
+  uint8_t *b1;
+  size_t n1;
+  lkjson_status st = lkjson_from_json_alloc(type, (const char *)p, n, NULL, &b1, &n1, &e);
+  FUZZ_CHECK(st == LKJSON_OK || st == LKJSON_BAD_SYNTAX || st == LKJSON_BAD_VALUE);
+  if (st != LKJSON_OK) return 0;
+  char *j;
+  size_t nj;
+  st = lkjson_to_json_alloc(type, b1, n1, NULL, &j, &nj, &e);
+  if (st == LKJSON_BAD_WIRE) {
+    fprintf(stderr, "decoder refused the encoder's output: %s\n", e.message);
     FUZZ_CHECK(0);
   }
-  lk_buf j = {0};
-  int ok = lk_json_write(&j, m, bp, &e);
-  lk_msg_free(m);
-  if (ok) {
-    lk_buf b2 = {0};
-    if (!lk_json_encode(d, j.data, j.len, &b2, &e)) {
-      fprintf(stderr, "encoder refused the decoder's JSON: %s\n%.*s\n", e.msg, (int)j.len,
-              j.data);
+  FUZZ_CHECK(st == LKJSON_OK || st == LKJSON_NO_JSON_FORM);
+  if (st == LKJSON_OK) {
+    uint8_t *b2;
+    size_t n2;
+    if (lkjson_from_json_alloc(type, j, nj, NULL, &b2, &n2, &e) != LKJSON_OK) {
+      fprintf(stderr, "encoder refused the decoder's JSON: %s\n%.*s\n", e.message, (int)nj, j);
       FUZZ_CHECK(0);
     }
-    lk_msg *m2 = lk_wire_decode(d, (const unsigned char *)(b2.data ? b2.data : ""), 0, b2.len,
-                                0, 0, &e);
-    FUZZ_CHECK(m2 != NULL);
-    lk_buf j2 = {0};
-    FUZZ_CHECK(lk_json_write(&j2, m2, (const unsigned char *)(b2.data ? b2.data : ""), &e));
-    lk_msg_free(m2);
-    FUZZ_CHECK(j.len == j2.len && memcmp(j.data, j2.data, j.len) == 0);
-    lk_buf_free(&j2);
-    lk_buf_free(&b2);
+    char *j2;
+    size_t nj2;
+    FUZZ_CHECK(lkjson_to_json_alloc(type, b2, n2, NULL, &j2, &nj2, &e) == LKJSON_OK);
+    FUZZ_CHECK(nj == nj2 && memcmp(j, j2, nj) == 0);
+    lkjson_free(NULL, j2, nj2);
+    lkjson_free(NULL, b2, n2);
+    lkjson_free(NULL, j, nj);
   }
-  lk_buf_free(&j);
-  lk_buf_free(&b1);
+  lkjson_free(NULL, b1, n1);
   return 0;
 }

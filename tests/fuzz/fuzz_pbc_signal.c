@@ -5,7 +5,7 @@
  *
  * Properties: unpack never crashes or leaks; when it accepts, pack then
  * unpack then pack gives the same bytes (decode/encode/decode is stable),
- * except for invalid input that lkproto's strict decoder refuses (a
+ * except for invalid input that liblkjson's strict decoder refuses (a
  * protobuf-c quirk, below);
  * the attribute maps the adapter reads from an accepted message hold only
  * what the map rules accept, or the adapter refuses cleanly.
@@ -18,7 +18,7 @@
 #include "livekit_rtc.pb-c.h"
 #include "lkattrs/lkattrs.h"
 #include "lkattrs/protobufc.h"
-#include "lkproto.h"
+#include <lkjson/json.h>
 
 static void roundtrip(const ProtobufCMessageDescriptor *desc, const uint8_t *data,
                       size_t size) {
@@ -35,9 +35,10 @@ static void roundtrip(const ProtobufCMessageDescriptor *desc, const uint8_t *dat
      * it then refuses (regressions/pbc_signal/protobuf-c-field-0-overlong-tag).
      * Allowed only for input that is not valid protobuf: the strict decoder
      * must refuse it. */
-    lk_err e;
-    lk_msg *strict = lk_wire_decode(desc, data, 0, size, 0, 0, &e);
-    FUZZ_CHECK(strict == NULL);
+    char *json;
+    size_t jn;
+    lkjson_status st = lkjson_to_json_alloc(desc->name, data, size, NULL, &json, &jn, NULL);
+    FUZZ_CHECK(st == LKJSON_BAD_WIRE);
     free(b1);
     protobuf_c_message_free_unpacked(m, NULL);
     return;

@@ -8,14 +8,14 @@
  * (lkattrs/wire.h, lkattrs/participant.h: load, apply, responses),
  * validation and merge
  * (lkattrs/validate.h, lkattrs/patch.h), the map's size arithmetic, and
- * lkproto's strict decoder and JSON reader (tools/lkproto).
+ * lkproto's strict decoder and JSON reader (liblkjson, libjson/).
  * Inputs are exact-size heap copies, so that a read one byte past the end is
  * reported by the sanitizers.  `hostile -v` prints the table.
  */
 #include "hostile_util.h"
 
 #include "lkattrs/lkattrs.h"
-#include "lkproto.h"
+#include <lkjson/json.h>
 
 /* lkattrs_join() options of a client with can_update_metadata. */
 #define GRANTED (&(lkattrs_merge_opts){LKATTRS_ORIGIN_CLIENT, true, false, NULL, NULL, NULL})
@@ -262,26 +262,55 @@ static response_t read_response(const unsigned char *b, size_t n, bool envelope)
   return out;
 }
 
-/* lkproto: JSON -> binary; returns 1 when accepted (binary in *out). */
-static int lkp_encode(const char *type, const char *json, size_t n, lk_buf *out, lk_err *e) {
-  const ProtobufCMessageDescriptor *d = lk_message_find(type);
-  if (!d) abort();
-  char *c = (char *)exact(json, n);
-  int ok = lk_json_encode(d, c, n, out, e);
-  free(c);
-  return ok;
+/* liblkjson (what `lkproto decode/encode` uses): a result buffer, its error. */
+typedef struct lk_buf {
+  char *data;
+  size_t len;
+} lk_buf;
+typedef lkjson_error lk_err;
+
+static void lk_buf_free(lk_buf *b) {
+  free(b->data);
+  b->data = NULL;
+  b->len = 0;
 }
-/* lkproto: binary -> JSON; returns 1 when accepted (JSON in *json). */
-static int lkp_decode(const char *type, const hb *p, lk_buf *json, lk_err *e) {
-  const ProtobufCMessageDescriptor *d = lk_message_find(type);
+
+static void lk_buf_putc(lk_buf *b, char c) {
+  char *d = realloc(b->data, b->len + 2);
   if (!d) abort();
-  unsigned char *c = exact(p->b, p->n);
-  lk_msg *m = lk_wire_decode(d, c, 0, p->n, 0, 0, e);
-  int ok = m != NULL;
-  if (m) ok = lk_json_write(json, m, c, e);
-  lk_msg_free(m);
+  d[b->len++] = c;
+  d[b->len] = '\0';
+  b->data = d;
+}
+
+/* Keeps a result of liblkjson (allocated with libc) in *out. */
+static void keep(lk_buf *out, void *p, size_t n) {
+  lk_buf_free(out);
+  out->data = p;
+  out->len = n;
+}
+
+/* JSON -> binary; returns 1 when accepted (binary in *out). */
+static int lkp_encode(const char *type, const char *json, size_t n, lk_buf *out, lk_err *e) {
+  char *c = (char *)exact(json, n);
+  uint8_t *bin;
+  size_t len;
+  lkjson_status st = lkjson_from_json_alloc(type, c, n, NULL, &bin, &len, e);
   free(c);
-  return ok;
+  if (st == LKJSON_UNKNOWN_TYPE || st == LKJSON_NOMEM) abort();
+  if (st == LKJSON_OK) keep(out, bin, len);
+  return st == LKJSON_OK;
+}
+/* binary -> JSON; returns 1 when accepted (JSON in *json). */
+static int lkp_decode(const char *type, const hb *p, lk_buf *json, lk_err *e) {
+  unsigned char *c = exact(p->b, p->n);
+  char *text;
+  size_t len;
+  lkjson_status st = lkjson_to_json_alloc(type, c, p->n, NULL, &text, &len, e);
+  free(c);
+  if (st == LKJSON_UNKNOWN_TYPE || st == LKJSON_NOMEM) abort();
+  if (st == LKJSON_OK) keep(json, text, len);
+  return st == LKJSON_OK;
 }
 
 /* ---------------------------------------------------------------------------
@@ -1689,7 +1718,7 @@ static void c_binary_nesting_limit(void) {
   hb_free(&p);
   nested_value(&p, 51); /* 102 levels: refused */
   CHECK(!lkp_decode("google.protobuf.Value", &p, &json, &e));
-  CHECK(strstr(e.msg, "nested") != NULL);
+  CHECK(strstr(e.message, "nested") != NULL);
   lk_buf_free(&json);
   hb_free(&p);
 }

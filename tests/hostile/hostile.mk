@@ -7,22 +7,13 @@ LKATTRS_HOSTILE_MK_INCLUDED := 1
 HOSTILE_BIN := $(TESTBIN)/hostile
 HOSTILE_ALLOC_BIN := $(TESTBIN)/alloc_adapters
 HOSTILE_INC := -Itests/hostile -Itests/unit $(LKATTRS_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) \
-  -Itools/lkproto
+  $(LKJSON_CFLAGS)
 # Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
 
-# liblkproto-cli.a: lkproto without its main (also defined by tests/fuzz/fuzz.mk).
-ifndef LKPROTO_CLI_A
-LKPROTO_CLI_A := $(LIB)/liblkproto-cli.a
-$(LKPROTO_CLI_A): $(filter-out %/main.o,$(LKPROTO_OBJ))
-	@mkdir -p $(dir $@)
-	@rm -f $@
-	$(AR) rcs $@ $^
-endif
-
-$(HOSTILE_BIN): tests/hostile/hostile.c $(LKPROTO_CLI_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
+$(HOSTILE_BIN): tests/hostile/hostile.c $(LIBLKJSON_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(HOSTILE_INC) $(DEPFLAGS) $< -o $@ \
-	  $(LKPROTO_CLI_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(PBC_LIBS) -ljansson -lm $(SANITIZE) $(LDFLAGS)
+	  $(LIBLKJSON_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(LKJSON_LIBS) $(SANITIZE) $(LDFLAGS)
 
 $(HOSTILE_ALLOC_BIN): tests/hostile/alloc_adapters.c $(LIBLKATTRS_PBC_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A)
 	@mkdir -p $(dir $@)

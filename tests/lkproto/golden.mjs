@@ -7,10 +7,19 @@
 //   - `lkproto encode T --hex` on that JSON must give bytes that LiveKit's
 //     strict fromBinary() reads back equal to the original message.
 // One lkproto process per type and direction (batch mode).
+// With options (liblkjson's, through lkproto's flags), the same with
+// LiveKit's options as the reference:
+//   --emit-defaults / --proto-names: decode with those flags must equal
+//     toJson({emitDefaultValues / useProtoFieldName}), and encode reads that
+//     JSON (defaults written out, proto names) back to the same message;
+//   --ignore-unknown: the JSON gets unknown keys (at every message level) and
+//     unknown enum names; `encode --ignore-unknown` must give the message
+//     fromJson(json, {ignoreUnknownFields: true}) gives.
 //
 // usage: node tests/lkproto/golden.mjs build/bin/lkproto [--seed N] [--per-type N]
+//          [--emit-defaults] [--proto-names] [--ignore-unknown]
 import {
-  prng, hex, unhex, strictRead, toJson, jsonEqual, msgEqual, runBatch, randomMessage,
+  prng, hex, unhex, strictRead, toJson, jsonEqual, msgEqual, runBatch, randomMessage, typeRegistry,
   listTypes, runtimeType,
 } from './lib.mjs';
 
@@ -26,6 +35,46 @@ const opt = (name, def) => {
 };
 const seed = opt('--seed', 20240601);
 const perType = opt('--per-type', 12);
+const emitDefaults = args.includes('--emit-defaults');
+const protoNames = args.includes('--proto-names');
+const ignoreUnknown = args.includes('--ignore-unknown');
+const writeOpts = { emitDefaultValues: emitDefaults, useProtoFieldName: protoNames };
+const decodeArgs = [...(emitDefaults ? ['--emit-defaults'] : []), ...(protoNames ? ['--proto-names'] : [])];
+const encodeArgs = ignoreUnknown ? ['--ignore-unknown'] : [];
+const label = [...decodeArgs, ...encodeArgs].join(' ');
+let unknownKeys = 0, unknownEnums = 0;
+
+// Unknown keys in every message object of json (type T), and unknown names
+// for some enum fields (r decides which); the well-known types, whose JSON
+// is not an object of fields, are left as they are.
+function addUnknown(r, T, json) {
+  if (!json || typeof json !== 'object' || Array.isArray(json) || T.typeName.startsWith('google.protobuf.')) return json;
+  const out = { ...json };
+  for (const f of T.fields.list()) {
+    const key = protoNames ? f.name : f.jsonName;
+    if (!Object.hasOwn(out, key)) continue;
+    const v = out[key];
+    if (f.kind === 'message' && !f.repeated) out[key] = addUnknown(r, f.T, v);
+    else if (f.kind === 'message' && f.repeated && Array.isArray(v)) out[key] = v.map((x) => addUnknown(r, f.T, x));
+    else if (f.kind === 'map' && f.V.kind === 'message' && v) {
+      out[key] = Object.fromEntries(Object.entries(v).map(([k, x]) => [k, addUnknown(r, f.V.T, x)]));
+    } else if (f.kind === 'enum' && !f.repeated && !f.oneof && typeof v === 'string' && r.chance(0.5)) {
+      // (not in a oneof: there @bufbuild/protobuf 1.10.1 selects the arm and
+      // leaves its value undefined, a message its own toJson() refuses)
+      out[key] = 'LK_NOT_A_VALUE';
+      unknownEnums++;
+    } else if (f.kind === 'enum' && f.repeated && Array.isArray(v) && v.length && r.chance(0.5)) {
+      out[key] = [...v, 'LK_NOT_A_VALUE'];
+      unknownEnums++;
+    } else if (f.kind === 'map' && f.V.kind === 'enum' && v && r.chance(0.5)) {
+      out[key] = { ...v, lkUnknownEnumKey: 'LK_NOT_A_VALUE' };
+      unknownEnums++;
+    }
+  }
+  out.lkUnknownKey = r.chance(0.5) ? { nested: [1, { x: null }] } : 'x';
+  unknownKeys++;
+  return out;
+}
 
 const types = listTypes(bin).filter(([k, n]) => k === 'message' && !n.startsWith('google.'));
 let vectors = 0, failures = 0, optionalZero = 0;
@@ -81,11 +130,11 @@ for (const [, typeName] of types) {
   const msgs = [new T()]; // the empty message
   for (let i = 0; i < perType; i++) msgs.push(randomMessage(r, T, [0.3, 0.7, 1][i % 3]));
   const bins = msgs.map((m) => m.toBinary());
-  const jsons = msgs.map(toJson);
+  const jsons = msgs.map((m) => toJson(m, writeOpts));
   msgs.forEach(note);
 
   // decode: LiveKit's bytes -> lkproto JSON == LiveKit's JSON
-  const dec = runBatch(bin, 'decode', typeName, bins.map(hex));
+  const dec = runBatch(bin, 'decode', typeName, bins.map(hex), decodeArgs);
   if (dec.status !== 0 || dec.out.length !== msgs.length) {
     fail(typeName, `decode exit ${dec.status}, ${dec.out.length}/${msgs.length} lines: ${dec.err.trim()}`);
     continue;
@@ -99,7 +148,12 @@ for (const [, typeName] of types) {
   });
 
   // encode: LiveKit's JSON -> lkproto bytes -> LiveKit reads the same message
-  const enc = runBatch(bin, 'encode', typeName, jsons.map((j) => JSON.stringify(j)));
+  // (with --ignore-unknown: the message LiveKit reads from the same JSON)
+  const inputs = ignoreUnknown ? jsons.map((j) => addUnknown(r, T, j)) : jsons;
+  const expect = ignoreUnknown
+    ? inputs.map((j) => T.fromJson(j, { ignoreUnknownFields: true, typeRegistry: typeRegistry() }))
+    : msgs;
+  const enc = runBatch(bin, 'encode', typeName, inputs.map((j) => JSON.stringify(j)), encodeArgs);
   if (enc.status !== 0 || enc.out.length !== msgs.length) {
     fail(typeName, `encode exit ${enc.status}, ${enc.out.length}/${msgs.length} lines: ${enc.err.trim()}`);
     continue;
@@ -110,8 +164,8 @@ for (const [, typeName] of types) {
       fail(typeName, `encode vector ${i}: LiveKit cannot read lkproto's bytes ${line}: ${e.message}`);
       return;
     }
-    if (!msgEqual(back, msgs[i])) {
-      fail(typeName, `encode vector ${i}: LiveKit reads a different message\n  json: ${JSON.stringify(jsons[i])}\n  back: ${JSON.stringify(toJson(back))}`);
+    if (!msgEqual(back, expect[i])) {
+      fail(typeName, `encode vector ${i}: LiveKit reads a different message\n  json: ${JSON.stringify(inputs[i])}\n  back: ${JSON.stringify(toJson(back))}`);
     }
   });
   vectors += msgs.length;
@@ -134,7 +188,12 @@ if (notHit.length) {
   failures++;
 }
 if (failures) {
-  console.error(`lkproto golden: ${failures} failures`);
+  console.error(`lkproto golden${label ? ' ' + label : ''}: ${failures} failures`);
   process.exit(1);
 }
-console.log(`lkproto golden: ${types.length} types, ${vectors} vectors (${optionalZero} optional fields set to zero): all equal`);
+if (ignoreUnknown && (!unknownKeys || !unknownEnums)) {
+  console.error('lkproto golden --ignore-unknown: no unknown key or enum name was tried');
+  process.exit(1);
+}
+const extra = ignoreUnknown ? `, ${unknownKeys} unknown keys and ${unknownEnums} unknown enum names skipped` : '';
+console.log(`lkproto golden${label ? ' ' + label : ''}: ${types.length} types, ${vectors} vectors (${optionalZero} optional fields set to zero${extra}): all equal`);

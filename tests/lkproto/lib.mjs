@@ -58,9 +58,9 @@ export function withStrictUtf8(fn) {
   try { return fn(); } finally { globalThis.TextDecoder = saved; }
 }
 
-export function toJson(msg) {
+export function toJson(msg, options = {}) {
   // Through a string: -0 becomes 0, as it does on any JSON wire.
-  return withStrictUtf8(() => JSON.parse(JSON.stringify(msg.toJson({ typeRegistry: typeRegistry() }))));
+  return withStrictUtf8(() => JSON.parse(JSON.stringify(msg.toJson({ ...options, typeRegistry: typeRegistry() }))));
 }
 
 // Deep equality of JSON values; object key order is free.
@@ -79,9 +79,9 @@ export function msgEqual(a, b) {
 }
 
 // Runs `lkproto CMD TYPE --hex` on lines; returns {status, out: [lines], err}.
-export function runBatch(bin, cmd, type, lines) {
+export function runBatch(bin, cmd, type, lines, extraArgs = []) {
   const input = lines.length ? lines.join('\n') + '\n' : '';
-  const r = spawnSync(bin, [cmd, type, '--hex'], { input, maxBuffer: 1 << 30 });
+  const r = spawnSync(bin, [cmd, type, '--hex', ...extraArgs], { input, maxBuffer: 1 << 30 });
   if (r.error) throw r.error;
   const out = r.stdout.toString('utf8');
   return {

@@ -8,11 +8,13 @@
 // UTF-8 check, followed by toJson().  That decoder is lax in ways protoc and
 // Go are not; a small independent checker below (strictWire) finds those
 // inputs, and lkproto must refuse them (documented: "stricter than LiveKit"):
-// wire types that do not fit the field, groups, varints over 10 bytes in
-// skipped fields, tags over 32 bits, nested or packed data running past its
+// wire types that do not fit the field, groups not closed or closed by the
+// end tag of another field, varints over 10 bytes in skipped fields, tags over 32 bits, nested or packed data running past its
 // length, U+0000 in strings.  One known divergence the other way: an unknown
 // field inside a map entry makes LiveKit's decoder fail (protobuf-es issue
-// 1542); lkproto skips it, as protoc and Go do.
+// 1542); lkproto skips it, as protoc and Go do.  Groups (wire types 3 and
+// 4) in unknown fields are skipped, nested ones included, as protobuf-go,
+// protoc and protobuf-es do.
 //
 // Accepted inputs are checked in batches (one lkproto process per batch);
 // each refused input runs alone (the tool stops at the first bad line).
@@ -125,8 +127,22 @@ function strictWire(T, bytes) {
     }
     return pos + n;
   }
-  function skip(wt, pos, end) {
-    if (wt === 3 || wt === 4) throw new Violation('group');
+  // An unknown field; `no` is its number (a group ends at the end tag of
+  // the same number).
+  function skip(wt, pos, end, no) {
+    if (wt === 4) throw new Violation('end group without start');
+    if (wt === 3) {
+      for (;;) {
+        if (pos >= end) throw new Violation('group not closed');
+        let ino, iwt;
+        [ino, iwt, pos] = readTag(pos, end);
+        if (iwt === 4) {
+          if (ino !== no) throw new Violation('group closed by another end tag');
+          return pos;
+        }
+        pos = skip(iwt, pos, end, ino);
+      }
+    }
     if (wt > 5) throw new Violation('wire type');
     if (wt === 0) return rv(pos, end)[1];
     if (wt === 1) { if (end - pos < 8) throw new Violation('truncated'); return pos + 8; }
@@ -142,7 +158,6 @@ function strictWire(T, bytes) {
     if (t > 0xffffffffn) throw new Violation('tag over 32 bits');
     const no = Number(t >> 3n), wt = Number(t & 7n);
     if (no === 0) throw new Violation('field 0');
-    if (wt === 3 || wt === 4) throw new Violation('group');
     if (wt > 5) throw new Violation('wire type');
     return [no, wt, pos];
   }
@@ -162,7 +177,7 @@ function strictWire(T, bytes) {
       [no, wt, pos] = readTag(pos, end);
       if (no === 1) pos = value(f.K, false, pos, end, wt);
       else if (no === 2) pos = value(f.V.kind === 'scalar' ? f.V.T : f.V.T, f.V.kind === 'enum', pos, end, wt);
-      else { st.mapUnknown = true; pos = skip(wt, pos, end); }
+      else { st.mapUnknown = true; pos = skip(wt, pos, end, no); }
     }
   }
   function msg(M, pos, end) {
@@ -170,7 +185,7 @@ function strictWire(T, bytes) {
       let no, wt;
       [no, wt, pos] = readTag(pos, end);
       const f = M.fields.find(no);
-      if (!f) { pos = skip(wt, pos, end); continue; }
+      if (!f) { pos = skip(wt, pos, end, no); continue; }
       if (f.kind === 'map') {
         if (wt !== 2) throw new Violation('wire type');
         let len;
@@ -251,8 +266,25 @@ add({ name: 'tag over 32 bits', type: PI, bytes: cat(varint((1n << 35n) | 8n), v
 add({ name: 'field number 0', type: PI, bytes: cat(varint(0), varint(1)), expect: 'reject' });
 add({ name: 'wire type 6', type: PI, bytes: cat(varint((1 << 3) | 6), varint(1)), expect: 'reject' });
 add({ name: 'wire type 7', type: PI, bytes: cat(varint((1 << 3) | 7)), expect: 'reject' });
-add({ name: 'group in an unknown field (LiveKit skips it)', type: PI, bytes: cat(tag(99, 3), vint(1, 1), tag(99, 4)), expect: 'reject' });
+add({ name: 'group in an unknown field is skipped (as Go, protoc, protobuf-es)', type: PI,
+  bytes: cat(str(1, 'PA_x'), tag(99, 3), vint(1, 1), tag(99, 4), str(2, 'alice')), expect: 'accept',
+  json: { sid: 'PA_x', identity: 'alice' } });
+add({ name: 'empty group in an unknown field is skipped', type: PI, bytes: cat(tag(99, 3), tag(99, 4)),
+  expect: 'accept', json: {} });
+add({ name: 'nested groups with every wire type inside are skipped', type: PI,
+  bytes: cat(tag(99, 3), vint(1, 300), str(2, 'x'), f32(3, [1, 2, 3, 4]), f64(4, [1, 2, 3, 4, 5, 6, 7, 8]),
+    tag(5, 3), vint(1, 1), tag(6, 3), tag(6, 4), tag(5, 4), tag(99, 4), str(1, 'PA_x')),
+  expect: 'accept', json: { sid: 'PA_x' } });
+add({ name: 'group in an unknown field of a nested message is skipped', type: PI,
+  bytes: ld(11, cat(tag(77, 3), vint(1, 1), tag(77, 4), vint(1, 1))), expect: 'accept',
+  json: { permission: { canSubscribe: true } } });
+add({ name: 'group not closed', type: PI, bytes: cat(tag(99, 3), vint(1, 1)), expect: 'reject' });
+add({ name: 'nested group not closed', type: PI, bytes: cat(tag(99, 3), tag(5, 3), tag(99, 4)), expect: 'reject' });
+add({ name: 'group closed by the end tag of another field', type: PI, bytes: cat(tag(99, 3), vint(1, 1), tag(98, 4)), expect: 'reject' });
+add({ name: 'group not closed inside its length-delimited parent', type: PI,
+  bytes: cat(ld(11, cat(tag(77, 3), vint(1, 1))), tag(77, 4)), expect: 'reject' });
 add({ name: 'end group without start', type: PI, bytes: tag(99, 4), expect: 'reject' });
+add({ name: 'known string field sent as a group', type: PI, bytes: cat(tag(1, 3), tag(1, 4)), expect: 'reject' });
 add({ name: 'string field sent as varint', type: PI, bytes: vint(1, 5), expect: 'reject' });
 add({ name: 'uint32 field sent as length-delimited', type: PI, bytes: str(10, 'ab'), expect: 'reject' });
 add({ name: 'message field sent as fixed32', type: PI, bytes: f32(11, [0, 0, 0, 0]), expect: 'reject' });

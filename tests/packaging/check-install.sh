@@ -14,6 +14,8 @@
 #   - a consumer built with CMake find_package() runs (shared and static);
 #   - liblktoken consumers (pkg-config shared and --static, CMake
 #     lkproto::lktoken shared and static) link and run;
+#   - liblkjson consumers (pkg-config shared and --static, CMake
+#     lkproto::lkjson) link and run;
 #   - the installed lktoken has its man page;
 #   - the installed lkproto prints the version (when the tool is built);
 #   - `make uninstall` leaves nothing behind, and keeps files it did not install.
@@ -60,7 +62,7 @@ done
 
 # --- SONAMEs --------------------------------------------------------------------
 for so in liblkattrs.so."$LKATTRS_ABI_MAJOR" liblkproto.so."$LKPROTO_ABI_MAJOR" \
-          $(cd "$libdir" && ls liblkattrs-*.so.* liblktoken.so.* 2>/dev/null); do
+          $(cd "$libdir" && ls liblkattrs-*.so.* liblktoken.so.* liblkjson.so.* 2>/dev/null); do
   soname=$(readelf -d "$libdir/$so" 2>/dev/null | sed -n 's/.*Library soname: \[\(.*\)\]/\1/p')
   link=$(readlink "$libdir/${so%%.so.*}.so" || true)
   if [[ $soname == "$so" && $link == "$so" ]]; then
@@ -104,6 +106,25 @@ if [[ -e $libdir/liblktoken.a ]]; then
     cat "$work/pkg-config-lktoken.log"; bad "pkg-config lktoken consumers did not build"
   fi
 fi
+# liblkjson with pkg-config: shared (lkjson.pc, liblkproto private), and static
+# (--static: liblkproto, libprotobuf-c, jansson).
+if [[ -e $libdir/liblkjson.a ]]; then
+  if $make --no-print-directory -s -C tests/consumers/pkg-config O="$work/pkg-config" CC="${CC:-cc}" lkjson \
+       >"$work/pkg-config-lkjson.log" 2>&1; then
+    for v in lkjson-consumer lkjson-consumer-static; do
+      needed=$(readelf -d "$work/pkg-config/$v" | sed -n 's/.*Shared library: \[\(liblk[^]]*\)\]/\1/p' | xargs)
+      if out=$(LD_LIBRARY_PATH=$libdir "$work/pkg-config/$v") && [[ $out == "consumer: ok $VERSION" ]] &&
+         { [[ $v == *-static && -z $needed ]] || [[ $v != *-static && $needed == *liblkjson.so.* ]]; }; then
+        ok "pkg-config lkjson consumer${v#lkjson-consumer} (NEEDED: ${needed:-none of ours}): $out"
+      else
+        bad "pkg-config lkjson consumer${v#lkjson-consumer}: NEEDED '$needed', output ${out:-none}"
+      fi
+    done
+  else
+    cat "$work/pkg-config-lkjson.log"; bad "pkg-config lkjson consumers did not build"
+  fi
+fi
+
 unset PKG_CONFIG_PATH PKG_CONFIG_SYSROOT_DIR
 
 # --- a consumer built with CMake find_package -----------------------------------
@@ -149,6 +170,28 @@ if [[ -e $libdir/liblktoken.a ]]; then
   done
 else
   echo "check-install: note: liblktoken is not built in this tree; not checked"
+fi
+
+# --- a consumer of lkproto::lkjson alone (its dependencies come with it) --------
+if [[ -e $libdir/liblkjson.a ]]; then
+  for variant in shared static; do
+    b=$work/cmake-lkjson-$variant
+    static=OFF; [[ $variant == static ]] && static=ON
+    if cmake -S tests/consumers/cmake-lkjson -B "$b" -DCMAKE_PREFIX_PATH="$stage$prefix" \
+          -DCMAKE_C_COMPILER="${CC:-cc}" -DLKPROTO_WANT_VERSION="$VERSION" \
+          -DLKPROTO_USE_STATIC_LIBS=$static >"$b.log" 2>&1 &&
+       cmake --build "$b" >>"$b.log" 2>&1 &&
+       out=$(LD_LIBRARY_PATH=$libdir "$b/lkjson-consumer") && [[ $out == "consumer: ok $VERSION" ]]; then
+      needed=$(readelf -d "$b/lkjson-consumer" | sed -n 's/.*Shared library: \[\(liblk[^]]*\)\]/\1/p' | xargs)
+      if [[ $variant == shared && $needed == *liblkjson.so.* ]] || [[ $variant == static && -z $needed ]]; then
+        ok "CMake find_package consumer of lkproto::lkjson, $variant (NEEDED: ${needed:-none of ours}): $out"
+      else
+        bad "CMake lkjson $variant consumer links '$needed'"
+      fi
+    else
+      cat "$b.log"; bad "CMake find_package consumer of lkproto::lkjson ($variant) did not build or run"
+    fi
+  done
 fi
 
 # --- the tool -------------------------------------------------------------------

@@ -4,10 +4,10 @@
 # usage: check-sources.sh WORK_DIR   (run by `make check-sources`; MAKE from
 #        packaging.mk)
 #
-# libattrs/sources.list, libtoken/sources.list and libproto/sources.list
-# ("KIND PATH" lines) are the one list of each library's sources (for
-# libproto, the folder of the generated code), include folders and libraries.  Fails
-#   1. when a .c under libattrs/src, libattrs/adapters or libtoken/src is not
+# libattrs/, libtoken/, libjson/ and libproto/sources.list ("KIND PATH"
+# lines) are the one list of each library's sources (for libproto, the folder
+# of the generated code), include folders and libraries.  Fails
+#   1. when a .c under libattrs/src, libattrs/adapters, libtoken/src or libjson/src is not
 #      named by its list, when a list names a missing file or folder, names a
 #      path twice, or has a line of an unknown kind;
 #   2. when the views of the lists differ: the Makefile's (make print-sources),
@@ -29,11 +29,11 @@ bad() { echo "check-sources: FAIL: $*"; fails=$((fails + 1)); }
 # The lists themselves, as "LIBRARY KIND PATH" lines (comments and blank lines
 # dropped).
 declare -A kinds=([libattrs]="src protobufc nanopb include private" [libtoken]="src include private lib"
-                  [libproto]="generated pbc-lib npb-lib")
+                  [libjson]="src include private lib" [libproto]="generated pbc-lib npb-lib")
 declare -A globs=([libattrs]="libattrs/src/*/*.c libattrs/adapters/*.c" [libtoken]="libtoken/src/*.c"
-                  [libproto]="")
+                  [libjson]="libjson/src/*.c" [libproto]="")
 : >"$work/list"
-for lib in libattrs libtoken libproto; do
+for lib in libattrs libtoken libjson libproto; do
   f=$lib/sources.list
   n=0
   while read -r kind path rest; do
@@ -87,6 +87,9 @@ print:
 	 \$(call show,\$(LKPROTO_LKTOKEN_SRC),libtoken src) \\
 	 \$(call show,\$(filter-out \$(LKPROTO_LKATTRS_CFLAGS),\$(LKPROTO_LKTOKEN_CFLAGS)),libtoken include) \\
 	 \$(call show,\$(LKPROTO_LKTOKEN_LIBS),libtoken lib) \\
+	 \$(call show,\$(LKPROTO_LKJSON_SRC),libjson src) \\
+	 \$(call show,\$(LKPROTO_LKJSON_CFLAGS),libjson include) \\
+	 \$(call show,\$(LKPROTO_LKJSON_LIBS),libjson lib) \\
 	 \$(call show,\$(LKPROTO_GENERATED),libproto generated) \\
 	 \$(call show,\$(LKPROTO_PBC_LIBS),libproto pbc-lib) \\
 	 \$(call show,\$(LKPROTO_NPB_LIBS),libproto npb-lib) true
@@ -125,12 +128,17 @@ show(libattrs private lkproto_lkattrs INCLUDE_DIRECTORIES)
 show(libtoken src lkproto_lktoken SOURCES)
 show(libtoken include lkproto_lktoken INTERFACE_INCLUDE_DIRECTORIES)
 show(libtoken private lkproto_lktoken INCLUDE_DIRECTORIES)
+show(libjson src lkproto_lkjson SOURCES)
+show(libjson include lkproto_lkjson INTERFACE_INCLUDE_DIRECTORIES)
+show(libjson private lkproto_lkjson INCLUDE_DIRECTORIES)
 file(RELATIVE_PATH _g "$top" "\${LKPROTO_GENERATED_DIR}")
 file(APPEND "$work/cmake" "libproto generated \${_g}\n")
 EOF
 if cmake -S "$work/cmake-src" -B "$work/cmake-build" >"$work/cmake.log" 2>&1; then
-  # INCLUDE_DIRECTORIES of lktoken may also hold jansson's folder (outside the tree).
-  grep -v ' \.\./' "$work/cmake" >"$work/cmake.in-tree" || true
+  # INCLUDE_DIRECTORIES of lktoken may also hold jansson's folder (outside the
+  # tree); lkjson's SOURCES also hold its type table, generated in the build
+  # folder (not a list entry).
+  grep -v -e ' \.\./' -e "^libjson src ${work#"$top"/}/cmake-build/" "$work/cmake" >"$work/cmake.in-tree" || true
   compare "CMakeLists.txt" "$work/cmake.in-tree" "src|protobufc|nanopb|include|private|generated"
 else
   cat "$work/cmake.log"; bad "cmake configure of a project that add_subdirectory()s the tree failed"

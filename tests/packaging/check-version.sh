@@ -90,6 +90,23 @@ EOF2
   fi
 fi
 
+# The linked liblkjson.so, and the version its header states.
+if [[ -e $lib/liblkjson.so ]]; then
+  cat >"$work/j.c" <<'EOF2'
+#include <stdio.h>
+#include <lkjson/json.h>
+int main(void) { printf("%s %s\n", lkjson_version_string(), LKJSON_VERSION_STRING); return 0; }
+EOF2
+  if "${CC:-cc}" -std=c11 -Wall -Werror -I"$stage/usr/include/lkproto" "$work/j.c" -o "$work/j" -L"$lib" -llkjson -llkproto \
+       2>"$work/j.log"; then
+    got=$(LD_LIBRARY_PATH=$lib "$work/j")
+    [[ $got == "$VERSION $VERSION" ]] && ok "liblkjson.so and lkjson/json.h: $VERSION" ||
+      bad "liblkjson.so / LKJSON_VERSION_STRING report '$got', expected '$VERSION $VERSION'"
+  else
+    cat "$work/j.log"; bad "could not link against the installed liblkjson.so"
+  fi
+fi
+
 # The tool.
 if [[ -n ${LKPROTO_BIN:-} && -x ${LKPROTO_BIN} ]]; then
   v=$("$LKPROTO_BIN" --version 2>&1 || true)

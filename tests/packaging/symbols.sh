@@ -6,7 +6,7 @@
 #
 # check fails, with a diff, when a library exports anything else than its
 # committed list (added or removed names, a function turned into data), or a
-# name outside our prefixes: lkattrs_ / lktoken_ for the hand-written
+# name outside our prefixes: lkattrs_ / lktoken_ / lkjson_ for the hand-written
 # libraries, livekit__ / google__ / logger__ for the generated code.  It also
 # fails when a public lkattrs_ (lktoken_) function declared in a header is not
 # exported by liblkattrs.so (liblktoken.so).
@@ -21,6 +21,7 @@ prefixes() { # lib basename -> allowed-name regex
   case "$1" in
     liblkproto.so.*) echo '^(livekit__|google__|logger__)' ;;
     liblktoken.so.*) echo '^lktoken_' ;;
+    liblkjson.so.*) echo '^lkjson_[a-z]' ;;
     *) echo '^lkattrs_' ;;
   esac
 }
@@ -93,6 +94,20 @@ case "${1:-}" in
           echo "check-symbols: no LKTOKEN_API function found in libtoken/include/lktoken/"; status=1
         elif [[ -n $missing ]]; then
           echo "check-symbols: declared LKTOKEN_API in libtoken/include but not exported by $name:"
+          sed 's/^/  /' <<<"$missing"; status=1
+        fi
+      fi
+      # Every function the public header of liblkjson declares is exported.
+      if [[ $name == liblkjson.so.* ]]; then
+        root=$(cd "$(dirname "$0")/../.." && pwd)
+        declared=$(cat "$root"/libjson/include/lkjson/*.h | tr '\n' ' ' |
+          { grep -oE 'LKJSON_API[^;{]*[ *](lkjson_[a-z0-9_]+)[[:space:]]*\(' || true; } |
+          { grep -oE 'lkjson_[a-z0-9_]+[[:space:]]*\($' || true; } | tr -d '( ' | LC_ALL=C sort -u)
+        missing=$(comm -23 <(echo "$declared") <(awk '{print $1}' <<<"$got" | LC_ALL=C sort -u) || true)
+        if [[ -z $declared ]]; then
+          echo "check-symbols: no LKJSON_API function found in libjson/include/lkjson/"; status=1
+        elif [[ -n $missing ]]; then
+          echo "check-symbols: declared LKJSON_API in libjson/include but not exported by $name:"
           sed 's/^/  /' <<<"$missing"; status=1
         fi
       fi

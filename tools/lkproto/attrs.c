@@ -17,8 +17,7 @@
 
 #include <jansson.h>
 #include <lkattrs/lkattrs.h>
-
-#include "livekit_rtc.pb-c.h"
+#include <lkjson/json.h>
 
 enum { A_OK = 0, A_INVALID = 1, A_USAGE = 2 };
 
@@ -207,7 +206,7 @@ static int emit(lk_buf *b) {
 
 static const char *reason_name(lkattrs_status st) {
   int r = lkattrs_status_to_reason(st);
-  const char *name = lk_enum_name(&livekit__request_response__reason__descriptor, r);
+  const char *name = lkjson_enum_name("livekit.RequestResponse.Reason", r);
   return name ? name : "UNCLASSIFIED_ERROR";
 }
 

@@ -5,32 +5,22 @@ LKPROTO_CLI_MK_INCLUDED := 1
 
 LKPROTO := $(BIN)/lkproto
 LKPROTO_SRC := $(sort $(wildcard tools/lkproto/*.c))
-LKPROTO_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKPROTO_SRC)) $(OBJ)/gen/lkproto/types.o
-LKPROTO_CFLAGS := $(PBC_CFLAGS) -Itools/lkproto -Ilibattrs/include -Itools/lktoken \
+LKPROTO_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKPROTO_SRC))
+# The codec (decode, encode, list) is liblkjson (libjson/libjson.mk, read
+# before this file); the tool only adds its command line.
+LKPROTO_CFLAGS := $(LKJSON_CFLAGS) -Itools/lkproto -Ilibattrs/include -Itools/lktoken \
                   -DLKPROTO_VERSION=\"$(VERSION)\"
-LKPROTO_LIBS := $(PBC_LIBS) -ljansson -lm
-PBC_HEADERS := $(sort $(shell find generated/protobuf-c -name '*.pb-c.h' 2>/dev/null))
+LKPROTO_LIBS := $(LKJSON_LIBS)
 
-# The table of every message and enum descriptor, generated from the
-# protobuf-c headers: a new schema file needs no change here.
-$(BUILD)/gen/lkproto/types.c: tools/lkproto/gen-types.sh $(PBC_HEADERS)
-	@mkdir -p $(dir $@)
-	bash tools/lkproto/gen-types.sh generated/protobuf-c > $@.tmp && mv $@.tmp $@
-
-# Header dependencies (generated headers included): from the compiler
-# (DEPFLAGS, top-level Makefile).
-$(OBJ)/gen/lkproto/types.o: $(BUILD)/gen/lkproto/types.c | $(STAMP_BUILD_DEPS)
-	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) $(DEPFLAGS) -c $< -o $@
-
+# Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
 $(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c | $(STAMP_BUILD_DEPS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) $(LKPROTO_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(LKPROTO): $(LKPROTO_OBJ) $(LIBLKPROTO_A) $(LIBLKATTRS_A)
+$(LKPROTO): $(LKPROTO_OBJ) $(LIBLKJSON_A) $(LIBLKPROTO_A) $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
-	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $(LKPROTO_OBJ) $(LKPROTO_TOKEN_OBJ) $(LIBLKPROTO_A) \
-	  $(LIBLKATTRS_A) $(LKPROTO_LIBS) $(LKPROTO_TOKEN_LIBS)
+	$(CC) $(SANITIZE) $(LDFLAGS) -o $@ $(LKPROTO_OBJ) $(LKPROTO_TOKEN_OBJ) $(LIBLKJSON_A) \
+	  $(LIBLKPROTO_A) $(LIBLKATTRS_A) $(LKPROTO_LIBS) $(LKPROTO_TOKEN_LIBS)
 
 ##@ lkproto
 ## lkproto: build the command-line tool build/bin/lkproto (decode, encode, list, attrs, token)

@@ -8,6 +8,8 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <lkjson/json.h>
+#include <protobuf-c/protobuf-c.h>
 
 #include "token-cli.h"
 
@@ -23,8 +25,10 @@ static const char usage_main[] =
     "LiveKit protocol messages between binary (or hex) and canonical proto3 JSON.\n"
     "\n"
     "commands:\n"
-    "  decode MESSAGE [--hex]   binary message on stdin -> one JSON line on stdout\n"
-    "  encode MESSAGE [--hex]   JSON on stdin -> binary message on stdout\n"
+    "  decode MESSAGE [--hex] [--emit-defaults] [--proto-names]\n"
+    "                           binary message on stdin -> one JSON line on stdout\n"
+    "  encode MESSAGE [--hex] [--ignore-unknown]\n"
+    "                           JSON on stdin -> binary message on stdout\n"
     "  list                     list every message and enum type (full names)\n"
     "  attrs merge|diff|check|names\n"
     "                           participant attributes: merge an update, diff two\n"
@@ -47,25 +51,31 @@ static const char usage_main[] =
     "See lkproto(1).\n";
 
 static const char usage_decode[] =
-    "usage: lkproto decode MESSAGE [--hex]\n"
+    "usage: lkproto decode MESSAGE [--hex] [--emit-defaults] [--proto-names]\n"
     "\n"
     "Reads one binary MESSAGE from stdin and writes its canonical proto3 JSON (as\n"
     "@livekit/protocol's toJson() writes it) as one line on stdout.\n"
     "With --hex, each stdin line holds one hex-encoded message (an empty line is\n"
     "the empty message) and each gets one JSON line, in order.\n"
+    "--emit-defaults also writes fields that hold their default value (0, \"\",\n"
+    "false, the first enum value, [] and {}), as toJson({emitDefaultValues: true});\n"
+    "--proto-names writes the field names of the .proto file (participant_id)\n"
+    "instead of the JSON names (participantId), as useProtoFieldName does.\n"
     "\n"
     "The wire data is checked strictly: truncated data, lengths past the end,\n"
-    "varints longer than 10 bytes, groups and invalid wire types, a wire type\n"
-    "that does not fit the field, invalid UTF-8 and U+0000 in strings are\n"
+    "varints longer than 10 bytes, unclosed groups and invalid wire types, a\n"
+    "wire type that does not fit the field, invalid UTF-8 and U+0000 in strings are\n"
     "refused.  On the first bad message: one error on stderr (line, field, what\n"
     "is wrong, byte offset), nothing on stdout for it, exit status 1.\n";
 
 static const char usage_encode[] =
-    "usage: lkproto encode MESSAGE [--hex]\n"
+    "usage: lkproto encode MESSAGE [--hex] [--ignore-unknown]\n"
     "\n"
     "Reads one proto3 JSON document from stdin and writes the binary MESSAGE to\n"
     "stdout.  With --hex, each stdin line holds one JSON object and each gets one\n"
-    "line of lowercase hex, in order.\n"
+    "line of lowercase hex, in order.  --ignore-unknown skips object keys that are\n"
+    "not fields and enum names that are not values (the value is left out), as\n"
+    "fromJson({ignoreUnknownFields: true}) does.\n"
     "\n"
     "Accepted: JSON names and proto field names, enum names or numbers, 64-bit\n"
     "integers as strings or numbers, \"NaN\", \"Infinity\", \"-Infinity\", null for\n"
@@ -123,14 +133,14 @@ static int hexval(char c) {
 }
 
 /* Hex text into bytes; 0 and an error on a bad digit or an odd count. */
-static int unhex(const char *s, size_t n, lk_buf *out, lk_err *e) {
+static int unhex(const char *s, size_t n, lk_buf *out, lkjson_error *e) {
   for (size_t i = 0; i < n; i++)
     if (hexval(s[i]) < 0) {
-      lk_err_set(e, "invalid hex digit at column %zu", i + 1);
+      snprintf(e->message, sizeof e->message, "invalid hex digit at column %zu", i + 1);
       return 0;
     }
   if (n % 2) {
-    lk_err_set(e, "invalid hex: odd number of digits (%zu)", n);
+    snprintf(e->message, sizeof e->message, "invalid hex: odd number of digits (%zu)", n);
     return 0;
   }
   for (size_t i = 0; i < n; i += 2) {
@@ -149,37 +159,47 @@ static void put_hex(lk_buf *out, const unsigned char *p, size_t n) {
   }
 }
 
-/* Decodes one binary message to a JSON line in out. */
-static int decode_one(const ProtobufCMessageDescriptor *d, const unsigned char *p, size_t n,
-                      lk_buf *out, lk_err *e) {
-  lk_msg *m = lk_wire_decode(d, p, 0, n, 0, 0, e);
-  if (!m) return 0;
-  int ok = lk_json_write(out, m, p, e);
-  lk_msg_free(m);
-  if (ok) lk_buf_putc(out, '\n');
-  return ok;
-}
-
-static void report(const char *cmd, long line, const ProtobufCMessageDescriptor *d, const lk_err *e) {
-  if (line > 0)
-    fprintf(stderr, "lkproto %s: line %ld: %s: %s\n", cmd, line, d->name, e->msg);
+/* Converts one input (binary for decode, JSON for encode) with liblkjson;
+ * appends the JSON line or the bytes to out. */
+static int convert(int decode, const char *type, const lkjson_options *o, const char *p, size_t n,
+                   lk_buf *out, lkjson_error *e) {
+  char *res;
+  size_t len;
+  lkjson_status st;
+  if (decode)
+    st = lkjson_to_json_alloc(type, (const uint8_t *)p, n, o, &res, &len, e);
   else
-    fprintf(stderr, "lkproto %s: %s: %s\n", cmd, d->name, e->msg);
+    st = lkjson_from_json_alloc(type, p, n, o, (uint8_t **)&res, &len, e);
+  if (st == LKJSON_NOMEM) {
+    fputs("lkproto: out of memory\n", stderr);
+    exit(EXIT_INVALID);
+  }
+  if (st != LKJSON_OK) return 0;
+  lk_buf_put(out, res, len);
+  if (decode) lk_buf_putc(out, '\n');
+  lkjson_free(NULL, res, len);
+  return 1;
 }
 
-static int run(const char *cmd, const ProtobufCMessageDescriptor *d, int hex) {
+static void report(const char *cmd, long line, const char *type, const lkjson_error *e) {
+  if (line > 0)
+    fprintf(stderr, "lkproto %s: line %ld: %s: %s\n", cmd, line, type, e->message);
+  else
+    fprintf(stderr, "lkproto %s: %s: %s\n", cmd, type, e->message);
+}
+
+static int run(const char *cmd, const char *type, const lkjson_options *o, int hex) {
   int decode = strcmp(cmd, "decode") == 0;
-  lk_err e;
+  lkjson_error e;
   lk_buf out = {0};
   if (!hex) {
     lk_buf in = {0};
     read_all(stdin, &in);
-    int ok = decode ? decode_one(d, (const unsigned char *)(in.data ? in.data : ""), in.len, &out, &e)
-                    : lk_json_encode(d, in.data ? in.data : "", in.len, &out, &e);
+    int ok = convert(decode, type, o, in.data ? in.data : "", in.len, &out, &e);
     lk_buf_free(&in);
     if (!ok) {
       lk_buf_free(&out);
-      report(cmd, 0, d, &e);
+      report(cmd, 0, type, &e);
       return finish(EXIT_INVALID);
     }
     fwrite(out.data ? out.data : "", 1, out.len, stdout);
@@ -200,20 +220,19 @@ static int run(const char *cmd, const ProtobufCMessageDescriptor *d, int hex) {
     int ok;
     if (decode) {
       lk_buf bin = {0};
-      ok = unhex(line, n, &bin, &e) &&
-           decode_one(d, (const unsigned char *)(bin.data ? bin.data : ""), bin.len, &out, &e);
+      ok = unhex(line, n, &bin, &e) && convert(1, type, o, bin.data ? bin.data : "", bin.len, &out, &e);
       lk_buf_free(&bin);
     } else {
       lk_buf bin = {0};
-      ok = lk_json_encode(d, line, n, &bin, &e);
+      ok = convert(0, type, o, line, n, &bin, &e);
       if (ok) {
-        put_hex(&out, (const unsigned char *)bin.data, bin.len);
+        put_hex(&out, (const unsigned char *)(bin.data ? bin.data : ""), bin.len);
         lk_buf_putc(&out, '\n');
       }
       lk_buf_free(&bin);
     }
     if (!ok) {
-      report(cmd, lineno, d, &e);
+      report(cmd, lineno, type, &e);
       status = EXIT_INVALID;
       break;
     }
@@ -225,10 +244,11 @@ static int run(const char *cmd, const ProtobufCMessageDescriptor *d, int hex) {
 }
 
 static int list_types(void) {
-  for (size_t i = 0; i < lk_n_types; i++) {
-    const lk_type *t = &lk_types[i];
-    if (!t->is_enum && lk_is_map_entry(t->msg)) continue;
-    printf("%s %s\n", t->is_enum ? "enum" : "message", lk_type_name(t));
+  size_t n = lkjson_type_count();
+  for (size_t i = 0; i < n; i++) {
+    lkjson_kind kind;
+    const char *name = lkjson_type_at(i, &kind);
+    printf("%s %s\n", kind == LKJSON_KIND_ENUM ? "enum" : "message", name);
   }
   return finish(EXIT_OK);
 }
@@ -243,8 +263,8 @@ int main(int argc, char **argv) {
   const char *cmd = argv[1];
   if (is_help(cmd)) return finish(print_help(NULL));
   if (strcmp(cmd, "--version") == 0) {
-    printf("lkproto %s (protobuf-c %s, jansson %s)\n", LKPROTO_VERSION, protobuf_c_version(),
-           JANSSON_VERSION);
+    printf("lkproto %s (liblkjson %s, protobuf-c %s, jansson %s)\n", LKPROTO_VERSION,
+           lkjson_version_string(), protobuf_c_version(), JANSSON_VERSION);
     return finish(EXIT_OK);
   }
   if (strcmp(cmd, "help") == 0) {
@@ -273,9 +293,17 @@ int main(int argc, char **argv) {
 
   int hex = 0;
   const char *name = NULL;
+  lkjson_options o = LKJSON_OPTIONS_INIT;
+  int decode = strcmp(cmd, "decode") == 0;
   for (int i = 2; i < argc; i++) {
     if (strcmp(argv[i], "--hex") == 0)
       hex = 1;
+    else if (decode && strcmp(argv[i], "--emit-defaults") == 0)
+      o.flags |= LKJSON_EMIT_DEFAULTS;
+    else if (decode && strcmp(argv[i], "--proto-names") == 0)
+      o.flags |= LKJSON_PROTO_NAMES;
+    else if (!decode && strcmp(argv[i], "--ignore-unknown") == 0)
+      o.flags |= LKJSON_IGNORE_UNKNOWN;
     else if (argv[i][0] == '-' && argv[i][1] != '\0')
       return usage_error("unknown option '%s'", argv[i], help_cmd);
     else if (name)
@@ -284,12 +312,14 @@ int main(int argc, char **argv) {
       name = argv[i];
   }
   if (!name) return usage_error("%s: missing MESSAGE", cmd, help_cmd);
-  int ambiguous;
-  const lk_type *t = lk_type_find(name, &ambiguous);
-  if (!t)
-    return usage_error(ambiguous ? "ambiguous message name '%s' (give the full name)"
-                                 : "unknown message type '%s' ('lkproto list' lists them)",
+  const char *full;
+  lkjson_kind kind;
+  lkjson_status st = lkjson_type_resolve(name, &full, &kind);
+  if (st != LKJSON_OK)
+    return usage_error(st == LKJSON_AMBIGUOUS_TYPE
+                           ? "ambiguous message name '%s' (give the full name)"
+                           : "unknown message type '%s' ('lkproto list' lists them)",
                        name, help_cmd);
-  if (t->is_enum) return usage_error("'%s' is an enum, not a message", name, help_cmd);
-  return run(cmd, t->msg, hex);
+  if (kind == LKJSON_KIND_ENUM) return usage_error("'%s' is an enum, not a message", name, help_cmd);
+  return run(cmd, full, &o, hex);
 }

@@ -1,5 +1,7 @@
-/* lkproto: a decoded message (lk_msg) as canonical proto3 JSON, as
- * @bufbuild/protobuf 1.10.1's toJson() writes it with default options:
+/* liblkjson: a decoded message (lkjson__msg) as canonical proto3 JSON, as
+ * @bufbuild/protobuf 1.10.1's toJson() writes it (default options, or
+ * emitDefaultValues / useProtoFieldName with LKJSON_EMIT_DEFAULTS /
+ * LKJSON_PROTO_NAMES):
  * fields in field-number order under their JSON names; proto3 defaults left
  * out except for fields with presence (oneof arms, proto3 optional, messages);
  * enum value names (the number when unknown); 64-bit integers as strings;
@@ -8,7 +10,7 @@
  * (last duplicate key wins); Timestamp, Duration, Any, Struct, Value and
  * ListValue in their JSON forms.
  * The output is written without spaces, like JSON.stringify(). */
-#include "lkproto.h"
+#include "lkjson_internal.h"
 
 #include <inttypes.h>
 #include <math.h>
@@ -16,21 +18,27 @@
 #include <string.h>
 
 typedef struct octx {
+  lkjson__arena *ar;
   const unsigned char *buf;
-  lk_err *e;
-  lk_path path;
+  unsigned flags;
+  lkjson__err *e;
+  lkjson__path path;
   int depth;
 } octx;
 
 static int fail(octx *c, const char *what) {
-  char p[512];
-  lk_path_format(&c->path, p, sizeof p);
-  lk_err_set(c->e, "field %s: %s", p, what);
+  lkjson__path_format(&c->path, c->e->path, sizeof c->e->path);
+  lkjson__err_set(c->e, LKJSON_NO_JSON_FORM, "field %s: %s", c->e->path, what);
   return 0;
 }
 
-static void put_string(lk_buf *o, const unsigned char *s, size_t n) {
-  lk_buf_putc(o, '"');
+static int nomem(octx *c) {
+  lkjson__err_set(c->e, LKJSON_NOMEM, "out of memory");
+  return 0;
+}
+
+static void put_string(lkjson__buf *o, const unsigned char *s, size_t n) {
+  lkjson__buf_putc(o, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char ch = s[i];
@@ -51,16 +59,16 @@ static void put_string(lk_buf *o, const unsigned char *s, size_t n) {
       }
     }
     if (esc) {
-      lk_buf_put(o, s + run, i - run);
-      lk_buf_puts(o, esc);
+      lkjson__buf_put(o, s + run, i - run);
+      lkjson__buf_puts(o, esc);
       run = i + 1;
     }
   }
-  lk_buf_put(o, s + run, n - run);
-  lk_buf_putc(o, '"');
+  lkjson__buf_put(o, s + run, n - run);
+  lkjson__buf_putc(o, '"');
 }
 
-static void put_cstring(lk_buf *o, const char *s) {
+static void put_cstring(lkjson__buf *o, const char *s) {
   put_string(o, (const unsigned char *)s, strlen(s));
 }
 
@@ -86,7 +94,7 @@ static double as_double(uint64_t u) {
   return d;
 }
 
-static int is_default(const ProtobufCFieldDescriptor *f, lk_val v) {
+static int is_default(const ProtobufCFieldDescriptor *f, lkjson__val v) {
   switch (f->type) {
   case PROTOBUF_C_TYPE_STRING:
   case PROTOBUF_C_TYPE_BYTES:
@@ -105,43 +113,43 @@ static int is_default(const ProtobufCFieldDescriptor *f, lk_val v) {
   }
 }
 
-static void put_number(lk_buf *o, double d) {
+static void put_number(lkjson__buf *o, double d) {
   if (isnan(d))
-    lk_buf_puts(o, "\"NaN\"");
+    lkjson__buf_puts(o, "\"NaN\"");
   else if (isinf(d))
-    lk_buf_puts(o, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
+    lkjson__buf_puts(o, d > 0 ? "\"Infinity\"" : "\"-Infinity\"");
   else
-    lk_format_double(o, d);
+    lkjson__format_double(o, d);
 }
 
 /* A scalar or enum value; `quoted` forces a string (map keys). */
-static void put_scalar(octx *c, lk_buf *o, const ProtobufCFieldDescriptor *f, lk_val v, int quoted) {
+static void put_scalar(octx *c, lkjson__buf *o, const ProtobufCFieldDescriptor *f, lkjson__val v, int quoted) {
   const char *q = quoted ? "\"" : "";
   switch (f->type) {
   case PROTOBUF_C_TYPE_INT32:
   case PROTOBUF_C_TYPE_SFIXED32:
-    lk_buf_printf(o, "%s%" PRId32 "%s", q, as_i32(v.u), q);
+    lkjson__buf_printf(o, "%s%" PRId32 "%s", q, as_i32(v.u), q);
     break;
   case PROTOBUF_C_TYPE_SINT32:
-    lk_buf_printf(o, "%s%" PRId32 "%s", q, zigzag32(v.u), q);
+    lkjson__buf_printf(o, "%s%" PRId32 "%s", q, zigzag32(v.u), q);
     break;
   case PROTOBUF_C_TYPE_UINT32:
   case PROTOBUF_C_TYPE_FIXED32:
-    lk_buf_printf(o, "%s%" PRIu32 "%s", q, (uint32_t)(v.u & 0xFFFFFFFFu), q);
+    lkjson__buf_printf(o, "%s%" PRIu32 "%s", q, (uint32_t)(v.u & 0xFFFFFFFFu), q);
     break;
   case PROTOBUF_C_TYPE_INT64:
   case PROTOBUF_C_TYPE_SFIXED64:
-    lk_buf_printf(o, "\"%" PRId64 "\"", (int64_t)v.u);
+    lkjson__buf_printf(o, "\"%" PRId64 "\"", (int64_t)v.u);
     break;
   case PROTOBUF_C_TYPE_SINT64:
-    lk_buf_printf(o, "\"%" PRId64 "\"", zigzag64(v.u));
+    lkjson__buf_printf(o, "\"%" PRId64 "\"", zigzag64(v.u));
     break;
   case PROTOBUF_C_TYPE_UINT64:
   case PROTOBUF_C_TYPE_FIXED64:
-    lk_buf_printf(o, "\"%" PRIu64 "\"", v.u);
+    lkjson__buf_printf(o, "\"%" PRIu64 "\"", v.u);
     break;
   case PROTOBUF_C_TYPE_BOOL:
-    lk_buf_printf(o, "%s%s%s", q, v.u ? "true" : "false", q);
+    lkjson__buf_printf(o, "%s%s%s", q, v.u ? "true" : "false", q);
     break;
   case PROTOBUF_C_TYPE_FLOAT:
     put_number(o, as_float(v.u));
@@ -150,33 +158,33 @@ static void put_scalar(octx *c, lk_buf *o, const ProtobufCFieldDescriptor *f, lk
     put_number(o, as_double(v.u));
     break;
   case PROTOBUF_C_TYPE_ENUM: {
-    const char *name = lk_enum_name(f->descriptor, as_i32(v.u));
+    const char *name = lkjson__enum_name(f->descriptor, as_i32(v.u));
     if (name)
       put_cstring(o, name);
     else
-      lk_buf_printf(o, "%" PRId32, as_i32(v.u));
+      lkjson__buf_printf(o, "%" PRId32, as_i32(v.u));
     break;
   }
   case PROTOBUF_C_TYPE_STRING:
     put_string(o, c->buf + v.s.off, v.s.len);
     break;
   case PROTOBUF_C_TYPE_BYTES:
-    lk_buf_putc(o, '"');
-    lk_base64_encode(o, c->buf + v.s.off, v.s.len);
-    lk_buf_putc(o, '"');
+    lkjson__buf_putc(o, '"');
+    lkjson__base64_encode(o, c->buf + v.s.off, v.s.len);
+    lkjson__buf_putc(o, '"');
     break;
   case PROTOBUF_C_TYPE_MESSAGE:
     break;
   }
 }
 
-static int put_msg(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m);
+static int put_msg(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m);
 
 /* Singular field value of a message by field number (NULL when unset). */
-static const lk_val *field_val(const ProtobufCMessageDescriptor *d, const lk_msg *m, uint32_t no) {
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+static const lkjson__val *field_val(const ProtobufCMessageDescriptor *d, const lkjson__msg *m, uint32_t no) {
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, no);
   if (!f || !m) return NULL;
-  const lk_slot *s = lk_msg_slot(m, (unsigned)(f - d->fields));
+  const lkjson__slot *s = lkjson__msg_slot(m, (unsigned)(f - d->fields));
   return s ? &s->one : NULL;
 }
 
@@ -203,8 +211,8 @@ static void nanos_digits(char *out, size_t outsz, uint64_t v9) {
     out[6] = '\0';
 }
 
-static int put_timestamp(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
-  const lk_val *sv = field_val(d, m, 1), *nv = field_val(d, m, 2);
+static int put_timestamp(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
+  const lkjson__val *sv = field_val(d, m, 1), *nv = field_val(d, m, 2);
   int64_t secs = sv ? (int64_t)sv->u : 0;
   int32_t nanos = nv ? as_i32(nv->u) : 0;
   if (secs < -62135596800LL || secs > 253402300799LL)
@@ -215,39 +223,39 @@ static int put_timestamp(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d
   int64_t y;
   unsigned mo, dd;
   civil(days, &y, &mo, &dd);
-  lk_buf_printf(o, "\"%04d-%02u-%02uT%02d:%02d:%02d", (int)y, mo, dd, (int)(rem / 3600),
+  lkjson__buf_printf(o, "\"%04d-%02u-%02uT%02d:%02d:%02d", (int)y, mo, dd, (int)(rem / 3600),
                 (int)(rem / 60 % 60), (int)(rem % 60));
   if (nanos > 0) {
     /* (nanos + 1e9).toString().substring(1), as @bufbuild/protobuf does. */
     char digits[16];
     nanos_digits(digits, sizeof digits, ((uint64_t)nanos + 1000000000u) % 1000000000u);
-    lk_buf_printf(o, ".%s", digits);
+    lkjson__buf_printf(o, ".%s", digits);
   }
-  lk_buf_puts(o, "Z\"");
+  lkjson__buf_puts(o, "Z\"");
   return 1;
 }
 
-static int put_duration(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
-  const lk_val *sv = field_val(d, m, 1), *nv = field_val(d, m, 2);
+static int put_duration(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
+  const lkjson__val *sv = field_val(d, m, 1), *nv = field_val(d, m, 2);
   int64_t secs = sv ? (int64_t)sv->u : 0;
   int32_t nanos = nv ? as_i32(nv->u) : 0;
   if (secs > 315576000000LL || secs < -315576000000LL) return fail(c, "Duration out of range");
   if (nanos == 0) {
-    lk_buf_printf(o, "\"%" PRId64 "s\"", secs);
+    lkjson__buf_printf(o, "\"%" PRId64 "s\"", secs);
     return 1;
   }
   uint64_t mag = nanos < 0 ? (uint64_t)(-(int64_t)nanos) : (uint64_t)nanos;
   if (mag > 999999999u) return fail(c, "Duration nanos out of range");
   char digits[16];
   nanos_digits(digits, sizeof digits, mag);
-  lk_buf_printf(o, "\"%s%" PRId64 ".%ss\"", nanos < 0 && secs == 0 ? "-" : "", secs, digits);
+  lkjson__buf_printf(o, "\"%s%" PRId64 ".%ss\"", nanos < 0 && secs == 0 ? "-" : "", secs, digits);
   return 1;
 }
 
-static int put_any(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
-  const lk_val *uv = field_val(d, m, 1), *vv = field_val(d, m, 2);
+static int put_any(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
+  const lkjson__val *uv = field_val(d, m, 1), *vv = field_val(d, m, 2);
   if (!uv || uv->s.len == 0) {
-    lk_buf_puts(o, "{}");
+    lkjson__buf_puts(o, "{}");
     return 1;
   }
   char url[512];
@@ -256,40 +264,42 @@ static int put_any(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, cons
   url[uv->s.len] = '\0';
   const char *slash = strrchr(url, '/');
   const char *name = slash ? slash + 1 : url;
-  const ProtobufCMessageDescriptor *inner = lk_message_find(name);
+  const ProtobufCMessageDescriptor *inner = lkjson__message_find(name);
   if (!inner) {
     char msg[700];
     snprintf(msg, sizeof msg, "Any of type \"%s\": not a type lkproto knows", url);
     return fail(c, msg);
   }
   size_t off = vv ? vv->s.off : 0, len = vv ? vv->s.len : 0;
-  lk_err ie;
-  lk_msg *im = lk_wire_decode(inner, c->buf, off, off + len, off, c->depth + 1, &ie);
+  lkjson__err ie;
+  lkjson__msg *im = lkjson__wire_decode(c->ar, inner, c->buf, off, off + len, off, c->depth + 1, &ie);
   if (!im) {
+    if (ie.status == LKJSON_NOMEM) return nomem(c);
     char msg[1200];
     snprintf(msg, sizeof msg, "Any value of type %s: %s", inner->name, ie.msg);
     return fail(c, msg);
   }
-  lk_buf tmp = {0};
+  lkjson__buf tmp;
+  lkjson__buf_init(&tmp, o->a);
   c->depth++;
   int ok = put_msg(c, &tmp, inner, im);
   c->depth--;
-  lk_msg_free(im);
+  if (ok && tmp.oom) ok = nomem(c);
   if (ok) {
-    lk_buf_puts(o, "{\"@type\":");
+    lkjson__buf_puts(o, "{\"@type\":");
     put_cstring(o, url);
-    if (lk_wkt(inner) != LK_WKT_NONE) {
-      lk_buf_puts(o, ",\"value\":");
-      lk_buf_put(o, tmp.data, tmp.len);
-      lk_buf_putc(o, '}');
+    if (lkjson__wkt(inner) != LKJSON__WKT_NONE) {
+      lkjson__buf_puts(o, ",\"value\":");
+      lkjson__buf_put(o, tmp.data, tmp.len);
+      lkjson__buf_putc(o, '}');
     } else if (tmp.len > 2) {
-      lk_buf_putc(o, ',');
-      lk_buf_put(o, tmp.data + 1, tmp.len - 1);
+      lkjson__buf_putc(o, ',');
+      lkjson__buf_put(o, tmp.data + 1, tmp.len - 1);
     } else {
-      lk_buf_putc(o, '}');
+      lkjson__buf_putc(o, '}');
     }
   }
-  lk_buf_free(&tmp);
+  lkjson__buf_free(&tmp);
   return ok;
 }
 
@@ -306,66 +316,71 @@ static int keyed_cmp(const void *a, const void *b) {
 }
 
 /* A map: entries in key order, the last of equal keys winning. */
-static int put_map(octx *c, lk_buf *o, const ProtobufCFieldDescriptor *f, const lk_slot *s) {
+static int put_map(octx *c, lkjson__buf *o, const ProtobufCFieldDescriptor *f, const lkjson__slot *s) {
   const ProtobufCMessageDescriptor *ed = f->descriptor;
   const ProtobufCFieldDescriptor *kf = &ed->fields[0], *vf = &ed->fields[1];
-  keyed *ks = lk_xcalloc(s->n, sizeof *ks);
+  keyed *ks = s->n ? lkjson__arena_alloc(c->ar, s->n * sizeof *ks) : NULL;
+  if (s->n && !ks) return nomem(c);
   for (size_t i = 0; i < s->n; i++) {
-    const lk_slot *k = lk_msg_slot(s->many[i].m, 0);
-    lk_val kv;
+    const lkjson__slot *k = lkjson__msg_slot(s->many[i].m, 0);
+    lkjson__val kv;
     memset(&kv, 0, sizeof kv);
     if (k) kv = k->one;
-    lk_buf kb = {0};
+    char *key;
     if (kf->type == PROTOBUF_C_TYPE_STRING) {
-      lk_buf_put(&kb, c->buf + kv.s.off, kv.s.len);
+      key = lkjson__arena_alloc(c->ar, kv.s.len + 1);
+      if (!key) return nomem(c);
+      memcpy(key, c->buf + kv.s.off, kv.s.len);
+      key[kv.s.len] = '\0';
     } else {
+      char tmp[64];
+      lkjson__buf kb = {tmp, 0, sizeof tmp, NULL, 0}; /* never grows: a number or bool */
       put_scalar(c, &kb, kf, kv, 1);
-      /* strip the quotes */
-      memmove(kb.data, kb.data + 1, kb.len - 2);
-      kb.len -= 2;
+      if (kb.oom || kb.len < 2) return nomem(c);
+      key = lkjson__arena_alloc(c->ar, kb.len - 1);
+      if (!key) return nomem(c);
+      memcpy(key, kb.data + 1, kb.len - 2); /* without the quotes */
+      key[kb.len - 2] = '\0';
     }
-    lk_buf_putc(&kb, '\0');
-    ks[i].key = kb.data;
+    ks[i].key = key;
     ks[i].idx = i;
   }
   qsort(ks, s->n, sizeof *ks, keyed_cmp);
   int ok = 1, first = 1;
-  lk_buf_putc(o, '{');
+  lkjson__buf_putc(o, '{');
   for (size_t i = 0; i < s->n && ok; i++) {
     if (i + 1 < s->n && strcmp(ks[i].key, ks[i + 1].key) == 0) continue;
-    if (!first) lk_buf_putc(o, ',');
+    if (!first) lkjson__buf_putc(o, ',');
     first = 0;
     put_string(o, (const unsigned char *)ks[i].key, strlen(ks[i].key));
-    lk_buf_putc(o, ':');
-    const lk_msg *em = s->many[ks[i].idx].m;
-    const lk_slot *vs = lk_msg_slot(em, 1);
+    lkjson__buf_putc(o, ':');
+    const lkjson__msg *em = s->many[ks[i].idx].m;
+    const lkjson__slot *vs = lkjson__msg_slot(em, 1);
     if (vf->type == PROTOBUF_C_TYPE_MESSAGE) {
-      lk_path_push(&c->path, "value", -1);
+      lkjson__path_push(&c->path, "value", -1);
       c->path.items[c->path.depth - 2].key = ks[i].key;
       ok = put_msg(c, o, vf->descriptor, vs ? vs->one.m : NULL);
       c->path.depth--;
     } else {
-      lk_val vv;
+      lkjson__val vv;
       memset(&vv, 0, sizeof vv);
       if (vs) vv = vs->one;
       put_scalar(c, o, vf, vv, 0);
     }
   }
-  lk_buf_putc(o, '}');
-  for (size_t i = 0; i < s->n; i++) free(ks[i].key);
-  free(ks);
+  lkjson__buf_putc(o, '}');
   return ok;
 }
 
 /* google.protobuf.Struct: its `fields` map as a JSON object. */
-static int put_struct(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
-  const lk_slot *s = m ? lk_msg_slot(m, (unsigned)(f - d->fields)) : NULL;
+static int put_struct(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, 1);
+  const lkjson__slot *s = m ? lkjson__msg_slot(m, (unsigned)(f - d->fields)) : NULL;
   if (!s || s->n == 0) {
-    lk_buf_puts(o, "{}");
+    lkjson__buf_puts(o, "{}");
     return 1;
   }
-  lk_path_push(&c->path, f->name, -1);
+  lkjson__path_push(&c->path, f->name, -1);
   c->depth++;
   int ok = put_map(c, o, f, s);
   c->depth--;
@@ -374,51 +389,51 @@ static int put_struct(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, c
 }
 
 /* google.protobuf.ListValue: its `values` as a JSON array. */
-static int put_list_value(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
-  const lk_slot *s = m ? lk_msg_slot(m, (unsigned)(f - d->fields)) : NULL;
+static int put_list_value(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, 1);
+  const lkjson__slot *s = m ? lkjson__msg_slot(m, (unsigned)(f - d->fields)) : NULL;
   int ok = 1;
-  lk_buf_putc(o, '[');
-  lk_path_item *pi = lk_path_push(&c->path, f->name, -1);
+  lkjson__buf_putc(o, '[');
+  lkjson__path_item *pi = lkjson__path_push(&c->path, f->name, -1);
   c->depth++;
   for (size_t k = 0; s && k < s->n && ok; k++) {
-    if (k) lk_buf_putc(o, ',');
+    if (k) lkjson__buf_putc(o, ',');
     pi->index = (long)k;
     ok = put_msg(c, o, f->descriptor, s->many[k].m);
   }
   c->depth--;
   c->path.depth--;
-  lk_buf_putc(o, ']');
+  lkjson__buf_putc(o, ']');
   return ok;
 }
 
 /* google.protobuf.Value: the JSON value of its `kind` arm, as
  * @bufbuild/protobuf writes it (which refuses NaN, infinities and a Value
  * with no arm set). */
-static int put_value(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
+static int put_value(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
   for (unsigned i = 0; m && i < d->n_fields; i++) {
-    const lk_slot *s = lk_msg_slot(m, i);
+    const lkjson__slot *s = lkjson__msg_slot(m, i);
     if (!s) continue;
     const ProtobufCFieldDescriptor *f = &d->fields[i];
     switch (f->id) {
     case 1: /* null_value: any NullValue number */
-      lk_buf_puts(o, "null");
+      lkjson__buf_puts(o, "null");
       return 1;
     case 2: { /* number_value */
       double v = as_double(s->one.u);
       if (!isfinite(v)) return fail(c, "google.protobuf.Value cannot be NaN or Infinity");
-      lk_format_double(o, v);
+      lkjson__format_double(o, v);
       return 1;
     }
     case 3: /* string_value */
       put_string(o, c->buf + s->one.s.off, s->one.s.len);
       return 1;
     case 4: /* bool_value */
-      lk_buf_puts(o, s->one.u ? "true" : "false");
+      lkjson__buf_puts(o, s->one.u ? "true" : "false");
       return 1;
     case 5: /* struct_value */
     case 6: { /* list_value */
-      lk_path_push(&c->path, f->name, -1);
+      lkjson__path_push(&c->path, f->name, -1);
       c->depth++;
       int ok = put_msg(c, o, f->descriptor, s->one.m);
       c->depth--;
@@ -432,16 +447,16 @@ static int put_value(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, co
   return fail(c, "google.protobuf.Value must have a value");
 }
 
-static int put_msg(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, const lk_msg *m) {
-  if (c->depth > LK_MAX_DEPTH + 1) return fail(c, "messages nested deeper than 100 levels");
-  switch (lk_wkt(d)) {
-  case LK_WKT_TIMESTAMP: return put_timestamp(c, o, d, m);
-  case LK_WKT_DURATION: return put_duration(c, o, d, m);
-  case LK_WKT_ANY: return put_any(c, o, d, m);
-  case LK_WKT_STRUCT: return put_struct(c, o, d, m);
-  case LK_WKT_VALUE: return put_value(c, o, d, m);
-  case LK_WKT_LIST_VALUE: return put_list_value(c, o, d, m);
-  case LK_WKT_UNSUPPORTED: {
+static int put_msg(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d, const lkjson__msg *m) {
+  if (c->depth > LKJSON__MAX_DEPTH + 1) return fail(c, "messages nested deeper than 100 levels");
+  switch (lkjson__wkt(d)) {
+  case LKJSON__WKT_TIMESTAMP: return put_timestamp(c, o, d, m);
+  case LKJSON__WKT_DURATION: return put_duration(c, o, d, m);
+  case LKJSON__WKT_ANY: return put_any(c, o, d, m);
+  case LKJSON__WKT_STRUCT: return put_struct(c, o, d, m);
+  case LKJSON__WKT_VALUE: return put_value(c, o, d, m);
+  case LKJSON__WKT_LIST_VALUE: return put_list_value(c, o, d, m);
+  case LKJSON__WKT_UNSUPPORTED: {
     char msg[300];
     snprintf(msg, sizeof msg, "well-known type %s has no JSON form in lkproto", d->name);
     return fail(c, msg);
@@ -449,56 +464,76 @@ static int put_msg(octx *c, lk_buf *o, const ProtobufCMessageDescriptor *d, cons
   default: break;
   }
   int first = 1;
-  lk_buf_putc(o, '{');
-  for (unsigned i = 0; m && i < d->n_fields; i++) {
-    const lk_slot *s = lk_msg_slot(m, i);
-    if (!s) continue;
+  int emit_defaults = (c->flags & LKJSON_EMIT_DEFAULTS) != 0;
+  lkjson__buf_putc(o, '{');
+  for (unsigned i = 0; i < d->n_fields; i++) {
+    const lkjson__slot *s = m ? lkjson__msg_slot(m, i) : NULL;
     const ProtobufCFieldDescriptor *f = &d->fields[i];
     int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
-    if (repeated && s->n == 0) continue;
     int presence = (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) || f->type == PROTOBUF_C_TYPE_MESSAGE ||
                    f->label == PROTOBUF_C_LABEL_OPTIONAL;
-    if (!repeated && !presence && is_default(f, s->one)) continue;
-    char jn[256];
-    lk_json_name(f->name, jn, sizeof jn);
-    if (!first) lk_buf_putc(o, ',');
+    lkjson__val zero;
+    memset(&zero, 0, sizeof zero);
+    if (!s) {
+      /* Not on the wire.  emitDefaultValues writes [] / {} for repeated
+       * fields and maps, and the zero value of scalars without presence;
+       * never an unset message, oneof arm or optional field. */
+      if (!emit_defaults || (!repeated && presence)) continue;
+    } else if (repeated ? s->n == 0 : !presence && is_default(f, s->one)) {
+      if (!emit_defaults) continue;
+    }
+    if (!first) lkjson__buf_putc(o, ',');
     first = 0;
-    put_cstring(o, jn);
-    lk_buf_putc(o, ':');
-    lk_path_item *pi = lk_path_push(&c->path, f->name, -1);
+    if (c->flags & LKJSON_PROTO_NAMES) {
+      put_cstring(o, f->name);
+    } else {
+      char jn[256];
+      lkjson__json_name(f->name, jn, sizeof jn);
+      put_cstring(o, jn);
+    }
+    lkjson__buf_putc(o, ':');
+    lkjson__path_item *pi = lkjson__path_push(&c->path, f->name, -1);
     int ok = 1;
     c->depth++;
-    if (repeated && lk_field_is_map(f)) {
-      ok = put_map(c, o, f, s);
+    if (repeated && lkjson__field_is_map(f)) {
+      if (s)
+        ok = put_map(c, o, f, s);
+      else
+        lkjson__buf_puts(o, "{}");
     } else if (repeated) {
-      lk_buf_putc(o, '[');
-      for (size_t k = 0; k < s->n && ok; k++) {
-        if (k) lk_buf_putc(o, ',');
+      lkjson__buf_putc(o, '[');
+      for (size_t k = 0; s && k < s->n && ok; k++) {
+        if (k) lkjson__buf_putc(o, ',');
         pi->index = (long)k;
         if (f->type == PROTOBUF_C_TYPE_MESSAGE)
           ok = put_msg(c, o, f->descriptor, s->many[k].m);
         else
           put_scalar(c, o, f, s->many[k], 0);
       }
-      lk_buf_putc(o, ']');
+      lkjson__buf_putc(o, ']');
     } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
       ok = put_msg(c, o, f->descriptor, s->one.m);
     } else {
-      put_scalar(c, o, f, s->one, 0);
+      put_scalar(c, o, f, s ? s->one : zero, 0);
     }
     c->depth--;
     c->path.depth--;
     if (!ok) return 0;
   }
-  lk_buf_putc(o, '}');
+  lkjson__buf_putc(o, '}');
   return 1;
 }
 
-int lk_json_write(lk_buf *out, const lk_msg *m, const unsigned char *buf, lk_err *e) {
+int lkjson__json_write(lkjson__arena *ar, lkjson__buf *out, const lkjson__msg *m,
+                      const unsigned char *buf, unsigned flags, lkjson__err *e) {
   octx c;
+  c.ar = ar;
+  c.flags = flags;
   c.buf = buf;
   c.e = e;
   c.path.depth = 0;
   c.depth = 0;
-  return put_msg(&c, out, m->desc, m);
+  int ok = put_msg(&c, out, m->desc, m);
+  if (ok && out->oom) ok = nomem(&c);
+  return ok;
 }

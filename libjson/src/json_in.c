@@ -1,17 +1,17 @@
-/* lkproto: proto3 JSON into binary protobuf.
+/* liblkjson: proto3 JSON into binary protobuf.
  *
  * jansson parses the text (it rejects invalid UTF-8 and lone surrogate
  * escapes); the JSON value is then written, field by field through the
- * descriptors' offsets, into a protobuf-c message struct allocated with
- * malloc (protobuf-c's default allocator), packed with
- * protobuf_c_message_pack() and freed with protobuf_c_message_free_unpacked().
+ * descriptors' offsets, into a protobuf-c message struct allocated in an
+ * arena of the caller's allocator, then packed with protobuf_c_message_pack()
+ * by the caller; the arena is freed at once (nothing is freed piecemeal).
  * What is accepted follows @bufbuild/protobuf 1.10.1's fromJson() with
- * default options: JSON names and proto names, enum names or numbers, 64-bit
+ * default options (or ignoreUnknownFields with LKJSON_IGNORE_UNKNOWN): JSON names and proto names, enum names or numbers, 64-bit
  * integers as strings or numbers, "NaN"/"Infinity"/"-Infinity", null for
  * "not set", standard or URL-safe base64; Struct, Value and ListValue from
- * any JSON object, value and array.  See README.md for the few places
- * where lkproto is stricter. */
-#include "lkproto.h"
+ * any JSON object, value and array.  See tools/lkproto/README.md for the few
+ * places where it is stricter. */
+#include "lkjson_internal.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -24,25 +24,36 @@
 #include <jansson.h>
 
 typedef struct ictx {
-  lk_err *e;
-  lk_path path;
+  lkjson__arena *ar;
+  unsigned flags;
+  lkjson__err *e;
+  lkjson__path path;
   int depth;
   int ints_as_real; /* the document had an integer beyond 64 bits */
 } ictx;
 
 #define MEMBER(m, off) ((void *)((char *)(m) + (off)))
 
-static int fail(ictx *c, const char *fmt, ...) LK_PRINTF(2, 3);
+static int fail(ictx *c, const char *fmt, ...) LKJSON__PRINTF(2, 3);
 static int fail(ictx *c, const char *fmt, ...) {
-  char what[700], p[512];
+  char what[480];
   va_list ap;
   va_start(ap, fmt);
   vsnprintf(what, sizeof what, fmt, ap);
   va_end(ap);
-  lk_path_format(&c->path, p, sizeof p);
-  lk_err_set(c->e, "field %s: %s", p, what);
+  lkjson__path_format(&c->path, c->e->path, sizeof c->e->path);
+  lkjson__err_set(c->e, LKJSON_BAD_VALUE, "field %s: %s", c->e->path, what);
   return 0;
 }
+
+static int nomem(ictx *c) {
+  lkjson__err_set(c->e, LKJSON_NOMEM, "out of memory");
+  return 0;
+}
+
+/* get_enum() and read_scalar(): an unknown enum name skipped under
+ * LKJSON_IGNORE_UNKNOWN (the value is not set). */
+#define IGNORED 2
 
 static const char *jtype(const json_t *j) {
   switch (json_typeof(j)) {
@@ -184,8 +195,10 @@ static int get_double(ictx *c, const json_t *j, int is_float, double *out) {
 
 static int get_enum(ictx *c, const ProtobufCEnumDescriptor *ed, const json_t *j, int *out) {
   if (json_is_string(j)) {
-    if (!lk_enum_value(ed, json_string_value(j), out))
+    if (!lkjson__enum_value(ed, json_string_value(j), out)) {
+      if (c->flags & LKJSON_IGNORE_UNKNOWN) return IGNORED;
       return fail(c, "\"%s\" is not a value of enum %s", json_string_value(j), ed->name);
+    }
     return 1;
   }
   double d;
@@ -201,20 +214,20 @@ static int get_string(ictx *c, const json_t *j, char **out) {
   size_t n = json_string_length(j);
   const char *s = json_string_value(j);
   if (memchr(s, 0, n)) return fail(c, "U+0000 in string (refused: C strings cannot hold it)");
-  *out = lk_xmalloc(n + 1);
+  *out = lkjson__arena_alloc(c->ar, n + 1);
+  if (!*out) return nomem(c);
   memcpy(*out, s, n + 1);
   return 1;
 }
 
 static int get_bytes(ictx *c, const json_t *j, ProtobufCBinaryData *out) {
   if (!json_is_string(j)) return fail(c, "expected a base64 string, got %s", jtype(j));
-  lk_buf b = {0};
-  if (!lk_base64_decode(json_string_value(j), json_string_length(j), &b)) {
-    lk_buf_free(&b);
-    return fail(c, "invalid base64");
-  }
-  out->len = b.len;
-  out->data = b.data ? (uint8_t *)b.data : lk_xmalloc(1); /* never NULL: memcpy */
+  size_t n = json_string_length(j), w;
+  unsigned char *data = lkjson__arena_alloc(c->ar, n / 4 * 3 + 3);
+  if (!data) return nomem(c);
+  if (!lkjson__base64_decode(json_string_value(j), n, data, &w)) return fail(c, "invalid base64");
+  out->len = w;
+  out->data = data; /* never NULL: memcpy */
   return 1;
 }
 
@@ -224,9 +237,10 @@ static int get_bytes(ictx *c, const json_t *j, ProtobufCBinaryData *out) {
 static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
                     ProtobufCMessage *m);
 
-static ProtobufCMessage *new_msg(const ProtobufCMessageDescriptor *d) {
-  ProtobufCMessage *m = lk_xmalloc(d->sizeof_message);
-  d->message_init(m);
+/* A new message struct in the arena, or NULL when memory ran out. */
+static ProtobufCMessage *new_msg(ictx *c, const ProtobufCMessageDescriptor *d) {
+  ProtobufCMessage *m = lkjson__arena_alloc(c->ar, d->sizeof_message);
+  if (m) d->message_init(m);
   return m;
 }
 
@@ -236,21 +250,9 @@ static int owned_by(const ProtobufCMessage *m, const ProtobufCFieldDescriptor *f
   return 1;
 }
 
-/* Frees what a singular field holds and resets it. */
+/* Resets a singular field (what it held stays in the arena). */
 static void clear_singular(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
   void *p = MEMBER(m, f->offset);
-  if (owned_by(m, f)) {
-    if (f->type == PROTOBUF_C_TYPE_STRING) {
-      char *s = *(char **)p;
-      if (s && s != protobuf_c_empty_string && (const void *)s != f->default_value) free(s);
-    } else if (f->type == PROTOBUF_C_TYPE_BYTES) {
-      const ProtobufCBinaryData *def = f->default_value;
-      void *data = ((ProtobufCBinaryData *)p)->data;
-      if (data && (!def || def->data != data)) free(data);
-    } else if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-      protobuf_c_message_free_unpacked(*(ProtobufCMessage **)p, NULL);
-    }
-  }
   if (f->type == PROTOBUF_C_TYPE_STRING)
     *(char **)p = (char *)(uintptr_t)f->default_value; /* the default string itself */
   else
@@ -310,6 +312,14 @@ static int read_scalar(ictx *c, const ProtobufCFieldDescriptor *f, const json_t 
 /* Reads a map key (always a JSON object key, so a string) into p. */
 static int read_map_key(ictx *c, const ProtobufCFieldDescriptor *kf, const char *key, void *p) {
   json_t *j;
+  if (kf->type == PROTOBUF_C_TYPE_STRING) { /* the common case: no JSON value needed */
+    size_t n = strlen(key);
+    char *k = lkjson__arena_alloc(c->ar, n + 1);
+    if (!k) return nomem(c);
+    memcpy(k, key, n + 1);
+    *(char **)p = k;
+    return 1;
+  }
   if (kf->type == PROTOBUF_C_TYPE_BOOL) {
     if (strcmp(key, "true") == 0)
       j = json_true();
@@ -319,19 +329,22 @@ static int read_map_key(ictx *c, const ProtobufCFieldDescriptor *kf, const char 
       return fail(c, "map key \"%s\" is not true or false", key);
   } else {
     j = json_string(key);
-    if (!j) return fail(c, "invalid map key");
+    if (!j) return nomem(c); /* (the key is valid UTF-8: jansson read it) */
   }
   int ok = read_scalar(c, kf, j, p);
   json_decref(j);
   return ok;
 }
 
-/* Appends one element to a repeated field and returns a pointer to it. */
-static void *grow(ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
+/* Appends one element to a repeated field and returns a pointer to it, or
+ * NULL when memory ran out. */
+static void *grow(ictx *c, ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
   size_t *n = MEMBER(m, f->quantifier_offset);
   void **arr = MEMBER(m, f->offset);
   size_t es = elem_size(f->type);
-  *arr = lk_xrealloc(*arr, (*n + 1) * es);
+  void *na = lkjson__arena_grow(c->ar, *arr, *n * es, (*n + 1) * es);
+  if (!na) return NULL;
+  *arr = na;
   void *el = (char *)*arr + *n * es;
   memset(el, 0, es);
   (*n)++;
@@ -346,27 +359,38 @@ static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
   const char *key;
   size_t key_len;
   const json_t *val;
-  lk_path_item *pi = &c->path.items[c->path.depth - 1];
+  lkjson__path_item *pi = &c->path.items[c->path.depth - 1];
   json_object_keylen_foreach((json_t *)j, key, key_len, val) {
     pi->key = key;
     if (key_len != strlen(key)) return fail(c, "U+0000 in a map key (refused: C strings cannot hold it)");
     /* null is a value only for google.protobuf.Value (NULL_VALUE). */
     if (json_is_null(val) &&
-        !(vf->type == PROTOBUF_C_TYPE_MESSAGE && lk_wkt(vf->descriptor) == LK_WKT_VALUE))
+        !(vf->type == PROTOBUF_C_TYPE_MESSAGE && lkjson__wkt(vf->descriptor) == LKJSON__WKT_VALUE))
       return fail(c, "map value is null");
-    ProtobufCMessage *entry = new_msg(ed);
-    *(ProtobufCMessage **)grow(m, f) = entry;
-    if (!read_map_key(c, kf, key, MEMBER(entry, kf->offset))) return 0;
+    union { int32_t i; uint32_t u; int64_t l; uint64_t ul; float f; double d;
+            protobuf_c_boolean b; int e; char *s; ProtobufCBinaryData bd;
+            ProtobufCMessage *m; } kv, vv;
+    memset(&kv, 0, sizeof kv);
+    memset(&vv, 0, sizeof vv);
+    if (!read_map_key(c, kf, key, &kv)) return 0;
     if (vf->type == PROTOBUF_C_TYPE_MESSAGE) {
-      ProtobufCMessage *vm = new_msg(vf->descriptor);
-      *(ProtobufCMessage **)MEMBER(entry, vf->offset) = vm;
+      vv.m = new_msg(c, vf->descriptor);
+      if (!vv.m) return nomem(c);
       c->depth++;
-      int ok = fill_msg(c, vf->descriptor, val, vm);
+      int ok = fill_msg(c, vf->descriptor, val, vv.m);
       c->depth--;
       if (!ok) return 0;
-    } else if (!read_scalar(c, vf, val, MEMBER(entry, vf->offset))) {
-      return 0;
+    } else {
+      int r = read_scalar(c, vf, val, &vv);
+      if (!r) return 0;
+      if (r == IGNORED) continue; /* an unknown enum name: the entry is left out */
     }
+    ProtobufCMessage *entry = new_msg(c, ed);
+    void *slot = entry ? grow(c, m, f) : NULL;
+    if (!slot) return nomem(c);
+    *(ProtobufCMessage **)slot = entry;
+    memcpy(MEMBER(entry, kf->offset), &kv, elem_size(kf->type));
+    memcpy(MEMBER(entry, vf->offset), &vv, elem_size(vf->type));
   }
   pi->key = NULL;
   return 1;
@@ -375,16 +399,18 @@ static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
 static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
                       ProtobufCMessage *m) {
   if (f->label == PROTOBUF_C_LABEL_REPEATED) {
-    if (lk_field_is_map(f)) return read_map(c, f, j, m);
+    if (lkjson__field_is_map(f)) return read_map(c, f, j, m);
     if (!json_is_array(j)) return fail(c, "expected an array, got %s", jtype(j));
-    lk_path_item *pi = &c->path.items[c->path.depth - 1];
+    lkjson__path_item *pi = &c->path.items[c->path.depth - 1];
     for (size_t i = 0; i < json_array_size(j); i++) {
       const json_t *el = json_array_get(j, i);
       pi->index = (long)i;
       if (json_is_null(el)) return fail(c, "null in an array");
       if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
-        ProtobufCMessage *sub = new_msg(f->descriptor);
-        *(ProtobufCMessage **)grow(m, f) = sub;
+        ProtobufCMessage *sub = new_msg(c, f->descriptor);
+        void *slot = sub ? grow(c, m, f) : NULL;
+        if (!slot) return nomem(c);
+        *(ProtobufCMessage **)slot = sub;
         c->depth++;
         int ok = fill_msg(c, f->descriptor, el, sub);
         c->depth--;
@@ -395,8 +421,12 @@ static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *
         union { int32_t i; uint32_t u; int64_t l; uint64_t ul; float f; double d;
                 protobuf_c_boolean b; int e; char *s; ProtobufCBinaryData bd; } tmp;
         memset(&tmp, 0, sizeof tmp);
-        if (!read_scalar(c, f, el, &tmp)) return 0;
-        memcpy(grow(m, f), &tmp, elem_size(f->type));
+        int r = read_scalar(c, f, el, &tmp);
+        if (!r) return 0;
+        if (r == IGNORED) continue; /* an unknown enum name: left out */
+        void *slot = grow(c, m, f);
+        if (!slot) return nomem(c);
+        memcpy(slot, &tmp, elem_size(f->type));
       }
     }
     pi->index = -1;
@@ -407,7 +437,8 @@ static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *
     ProtobufCMessage **pm = p;
     if (!owned_by(m, f) || !*pm) {
       clear_singular(m, f);
-      *pm = new_msg(f->descriptor);
+      *pm = new_msg(c, f->descriptor);
+      if (!*pm) return nomem(c);
     } /* else: the field was given twice (JSON name and proto name): merge */
     if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) *(uint32_t *)MEMBER(m, f->quantifier_offset) = f->id;
     c->depth++;
@@ -418,7 +449,9 @@ static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *
   union { int32_t i; uint32_t u; int64_t l; uint64_t ul; float f; double d;
           protobuf_c_boolean b; int e; char *s; ProtobufCBinaryData bd; } tmp;
   memset(&tmp, 0, sizeof tmp);
-  if (!read_scalar(c, f, j, &tmp)) return 0;
+  int r = read_scalar(c, f, j, &tmp);
+  if (!r) return 0;
+  if (r == IGNORED) return 1; /* an unknown enum name: the field is left as it was */
   clear_singular(m, f);
   memcpy(p, &tmp, elem_size(f->type));
   if (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF)
@@ -444,7 +477,7 @@ static const ProtobufCFieldDescriptor *find_json_field(const ProtobufCMessageDes
   char jn[256];
   for (unsigned i = 0; i < d->n_fields; i++) {
     if (strcmp(d->fields[i].name, key) == 0) return &d->fields[i];
-    lk_json_name(d->fields[i].name, jn, sizeof jn);
+    lkjson__json_name(d->fields[i].name, jn, sizeof jn);
     if (strcmp(jn, key) == 0) return &d->fields[i];
   }
   return NULL;
@@ -473,12 +506,12 @@ static int digits(const char *s, int n, int *out) {
 }
 
 static void set_i64(ProtobufCMessage *m, const ProtobufCMessageDescriptor *d, uint32_t no, int64_t v) {
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, no);
   *(int64_t *)MEMBER(m, f->offset) = v;
 }
 
 static void set_i32(ProtobufCMessage *m, const ProtobufCMessageDescriptor *d, uint32_t no, int32_t v) {
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, no);
   *(int32_t *)MEMBER(m, f->offset) = v;
 }
 
@@ -554,7 +587,8 @@ static int read_duration(ictx *c, const ProtobufCMessageDescriptor *d, const jso
   return 1;
 }
 
-static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j, lk_buf *out);
+static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                      uint8_t **out, size_t *outn);
 
 static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
                     ProtobufCMessage *m) {
@@ -565,35 +599,34 @@ static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
   const char *url = json_string_value(tj);
   const char *slash = strrchr(url, '/');
   const char *name = slash ? slash + 1 : url;
-  const ProtobufCMessageDescriptor *inner = lk_message_find(name);
-  if (!inner || lk_is_map_entry(inner)) return fail(c, "Any of type \"%s\": not a type lkproto knows", url);
+  const ProtobufCMessageDescriptor *inner = lkjson__message_find(name);
+  if (!inner || lkjson__is_map_entry(inner)) return fail(c, "Any of type \"%s\": not a type lkproto knows", url);
   json_t *val;
-  if (lk_wkt(inner) != LK_WKT_NONE && json_object_get(j, "value")) {
+  if (lkjson__wkt(inner) != LKJSON__WKT_NONE && json_object_get(j, "value")) {
     val = json_incref(json_object_get(j, "value"));
   } else {
     val = json_deep_copy(j);
-    if (!val) return fail(c, "out of memory");
+    if (!val) return nomem(c);
     json_object_del(val, "@type");
   }
-  lk_buf bytes = {0};
+  uint8_t *bytes;
+  size_t nbytes;
   c->depth++;
-  int ok = encode_msg(c, inner, val, &bytes);
+  int ok = encode_msg(c, inner, val, &bytes, &nbytes);
   c->depth--;
   json_decref(val);
-  if (!ok) {
-    lk_buf_free(&bytes);
-    return 0;
-  }
-  const ProtobufCFieldDescriptor *uf = lk_field_by_number(d, 1), *vf = lk_field_by_number(d, 2);
+  if (!ok) return 0;
+  const ProtobufCFieldDescriptor *uf = lkjson__field_by_number(d, 1), *vf = lkjson__field_by_number(d, 2);
   size_t ul = sizeof "type.googleapis.com/" - 1 + strlen(inner->name);
-  char *u = lk_xmalloc(ul + 1);
+  char *u = lkjson__arena_alloc(c->ar, ul + 1);
+  if (!u) return nomem(c);
   snprintf(u, ul + 1, "type.googleapis.com/%s", inner->name);
   clear_singular(m, uf);
   *(char **)MEMBER(m, uf->offset) = u;
   clear_singular(m, vf);
   ProtobufCBinaryData *bd = MEMBER(m, vf->offset);
-  bd->len = bytes.len;
-  bd->data = bytes.data ? (uint8_t *)bytes.data : lk_xmalloc(1);
+  bd->len = nbytes;
+  bd->data = bytes;
   return 1;
 }
 
@@ -601,8 +634,8 @@ static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
 static int read_struct(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
                        ProtobufCMessage *m) {
   if (!json_is_object(j)) return fail(c, "expected an object (google.protobuf.Struct), got %s", jtype(j));
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
-  lk_path_push(&c->path, f->name, -1);
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, 1);
+  lkjson__path_push(&c->path, f->name, -1);
   int ok = read_map(c, f, j, m);
   c->path.depth--;
   return ok;
@@ -612,13 +645,18 @@ static int read_struct(ictx *c, const ProtobufCMessageDescriptor *d, const json_
 static int read_list_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
                            ProtobufCMessage *m) {
   if (!json_is_array(j)) return fail(c, "expected an array (google.protobuf.ListValue), got %s", jtype(j));
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, 1);
-  lk_path_item *pi = lk_path_push(&c->path, f->name, -1);
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, 1);
+  lkjson__path_item *pi = lkjson__path_push(&c->path, f->name, -1);
   int ok = 1;
   for (size_t i = 0; i < json_array_size(j) && ok; i++) {
     pi->index = (long)i;
-    ProtobufCMessage *sub = new_msg(f->descriptor);
-    *(ProtobufCMessage **)grow(m, f) = sub;
+    ProtobufCMessage *sub = new_msg(c, f->descriptor);
+    void *slot = sub ? grow(c, m, f) : NULL;
+    if (!slot) {
+      ok = nomem(c);
+      break;
+    }
+    *(ProtobufCMessage **)slot = sub;
     c->depth++;
     ok = fill_msg(c, f->descriptor, json_array_get(j, i), sub);
     c->depth--;
@@ -641,10 +679,10 @@ static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t
   case JSON_OBJECT: no = 5; break;
   default: no = 6; break;
   }
-  const ProtobufCFieldDescriptor *f = lk_field_by_number(d, no);
+  const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, no);
   void *p = MEMBER(m, f->offset);
   clear_singular(m, f);
-  lk_path_push(&c->path, f->name, -1);
+  lkjson__path_push(&c->path, f->name, -1);
   int ok = 1;
   switch (no) {
   case 1: *(int *)p = 0; break;
@@ -652,8 +690,12 @@ static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t
   case 3: ok = get_string(c, j, (char **)p); break;
   case 4: *(protobuf_c_boolean *)p = json_is_true(j); break;
   default: {
-    ProtobufCMessage *sub = new_msg(f->descriptor);
+    ProtobufCMessage *sub = new_msg(c, f->descriptor);
     *(ProtobufCMessage **)p = sub;
+    if (!sub) {
+      ok = nomem(c);
+      break;
+    }
     c->depth++;
     ok = fill_msg(c, f->descriptor, j, sub);
     c->depth--;
@@ -668,15 +710,15 @@ static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t
 
 static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
                     ProtobufCMessage *m) {
-  if (c->depth > LK_MAX_DEPTH) return fail(c, "messages nested deeper than 100 levels");
-  switch (lk_wkt(d)) {
-  case LK_WKT_TIMESTAMP: return read_timestamp(c, d, j, m);
-  case LK_WKT_DURATION: return read_duration(c, d, j, m);
-  case LK_WKT_ANY: return read_any(c, d, j, m);
-  case LK_WKT_STRUCT: return read_struct(c, d, j, m);
-  case LK_WKT_VALUE: return read_value(c, d, j, m);
-  case LK_WKT_LIST_VALUE: return read_list_value(c, d, j, m);
-  case LK_WKT_UNSUPPORTED: return fail(c, "well-known type %s has no JSON form in lkproto", d->name);
+  if (c->depth > LKJSON__MAX_DEPTH) return fail(c, "messages nested deeper than 100 levels");
+  switch (lkjson__wkt(d)) {
+  case LKJSON__WKT_TIMESTAMP: return read_timestamp(c, d, j, m);
+  case LKJSON__WKT_DURATION: return read_duration(c, d, j, m);
+  case LKJSON__WKT_ANY: return read_any(c, d, j, m);
+  case LKJSON__WKT_STRUCT: return read_struct(c, d, j, m);
+  case LKJSON__WKT_VALUE: return read_value(c, d, j, m);
+  case LKJSON__WKT_LIST_VALUE: return read_list_value(c, d, j, m);
+  case LKJSON__WKT_UNSUPPORTED: return fail(c, "well-known type %s has no JSON form in lkproto", d->name);
   default: break;
   }
   if (!json_is_object(j)) return fail(c, "expected an object (%s), got %s", d->name, jtype(j));
@@ -689,7 +731,8 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
   json_object_keylen_foreach((json_t *)j, key, key_len, val) {
     const ProtobufCFieldDescriptor *f = key_len == strlen(key) ? find_json_field(d, key) : NULL;
     if (!f) {
-      lk_path_push(&c->path, key, -1);
+      if (c->flags & LKJSON_IGNORE_UNKNOWN) continue;
+      lkjson__path_push(&c->path, key, -1);
       int r = fail(c, "unknown field \"%s\" in %s", key, d->name);
       c->path.depth--;
       return r;
@@ -706,7 +749,7 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
     /* A null oneof arm sets nothing, but (as in @bufbuild/protobuf) a null
      * message or enum arm still counts as a key of its oneof. */
     if (is_null && f->type != PROTOBUF_C_TYPE_MESSAGE && f->type != PROTOBUF_C_TYPE_ENUM) continue;
-    lk_path_push(&c->path, f->name, -1);
+    lkjson__path_push(&c->path, f->name, -1);
     if (real_oneof) {
       for (unsigned k = 0; k < seen_n; k++)
         if (seen_q[k] == f->quantifier_offset) {
@@ -726,22 +769,21 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
   return 1;
 }
 
-static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j, lk_buf *out) {
-  ProtobufCMessage *m = new_msg(d);
-  int ok = fill_msg(c, d, j, m);
-  if (ok) {
-    size_t n = protobuf_c_message_get_packed_size(m);
-    uint8_t *bytes = lk_xmalloc(n);
-    size_t w = protobuf_c_message_pack(m, bytes);
-    lk_buf_put(out, bytes, w);
-    free(bytes);
-  }
-  protobuf_c_message_free_unpacked(m, NULL);
-  return ok;
+/* The message of JSON value j, packed into arena memory (*out, *outn). */
+static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+                      uint8_t **out, size_t *outn) {
+  ProtobufCMessage *m = new_msg(c, d);
+  if (!m) return nomem(c);
+  if (!fill_msg(c, d, j, m)) return 0;
+  size_t n = protobuf_c_message_get_packed_size(m);
+  *out = lkjson__arena_alloc(c->ar, n);
+  if (!*out) return nomem(c);
+  *outn = protobuf_c_message_pack(m, *out);
+  return 1;
 }
 
-int lk_json_encode(const ProtobufCMessageDescriptor *desc, const char *text, size_t n, lk_buf *out,
-                   lk_err *e) {
+ProtobufCMessage *lkjson__json_read(lkjson__arena *ar, const ProtobufCMessageDescriptor *desc,
+                                    const char *text, size_t n, unsigned flags, lkjson__err *e) {
   json_error_t je;
   int as_real = 0;
   json_t *j = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
@@ -753,15 +795,26 @@ int lk_json_encode(const ProtobufCMessageDescriptor *desc, const char *text, siz
     j = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &je);
   }
   if (!j) {
-    lk_err_set(e, "invalid JSON at line %d column %d: %s", je.line, je.column, je.text);
-    return 0;
+    if (json_error_code(&je) == json_error_out_of_memory) {
+      lkjson__err_set(e, LKJSON_NOMEM, "out of memory (JSON parser)");
+      return NULL;
+    }
+    lkjson__err_set(e, LKJSON_BAD_SYNTAX, "invalid JSON at line %d column %d: %s", je.line,
+                    je.column, je.text);
+    e->line = je.line;
+    e->column = je.column;
+    e->offset = je.position >= 0 ? (size_t)je.position : (size_t)-1;
+    return NULL;
   }
   ictx c;
+  c.ar = ar;
+  c.flags = flags;
   c.e = e;
   c.path.depth = 0;
   c.depth = 0;
   c.ints_as_real = as_real;
-  int ok = encode_msg(&c, desc, j, out);
+  ProtobufCMessage *m = new_msg(&c, desc);
+  int ok = m ? fill_msg(&c, desc, j, m) : nomem(&c);
   json_decref(j);
-  return ok;
+  return ok ? m : NULL;
 }

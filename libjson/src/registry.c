@@ -1,11 +1,9 @@
-/* lkproto: the type table, name lookup, JSON names, map entries. */
-#include "lkproto.h"
+/* liblkjson: the type table, name lookup, JSON names, map entries. */
+#include "lkjson_internal.h"
 
 #include <string.h>
 
-const char *lk_type_name(const lk_type *t) { return t->is_enum ? t->enm->name : t->msg->name; }
-
-static const char *type_package(const lk_type *t) {
+static const char *type_package(const lkjson__type *t) {
   return t->is_enum ? t->enm->package_name : t->msg->package_name;
 }
 
@@ -34,7 +32,7 @@ static void map_entry_name(const char *field, char *out, size_t outsz) {
   if (n + sizeof "Entry" <= outsz) memcpy(out + n, "Entry", sizeof "Entry");
 }
 
-void lk_json_name(const char *proto_name, char *out, size_t outsz) {
+void lkjson__json_name(const char *proto_name, char *out, size_t outsz) {
   (void)camel_case(proto_name, 0, out, outsz);
 }
 
@@ -50,7 +48,7 @@ static int entry_shape(const ProtobufCMessageDescriptor *d) {
 /* A map field is a repeated field of a nested message type named after the
  * field (`attributes` -> `AttributesEntry`) with a key (1) and a value (2):
  * the type protoc synthesizes.  protobuf-c's descriptors do not flag it. */
-int lk_field_is_map(const ProtobufCFieldDescriptor *f) {
+int lkjson__field_is_map(const ProtobufCFieldDescriptor *f) {
   if (f->label != PROTOBUF_C_LABEL_REPEATED || f->type != PROTOBUF_C_TYPE_MESSAGE) return 0;
   const ProtobufCMessageDescriptor *d = f->descriptor;
   if (!entry_shape(d)) return 0;
@@ -59,14 +57,26 @@ int lk_field_is_map(const ProtobufCFieldDescriptor *f) {
   return strcmp(want, d->short_name) == 0;
 }
 
-const ProtobufCMessageDescriptor *lk_message_find(const char *full_name) {
-  for (size_t i = 0; i < lk_n_types; i++)
-    if (!lk_types[i].is_enum && strcmp(lk_types[i].msg->name, full_name) == 0)
-      return lk_types[i].msg;
+const lkjson__type *lkjson__type_get(const char *full_name) {
+  size_t lo = 0, hi = lkjson__n_types;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    int r = strcmp(lkjson__types[mid].name, full_name);
+    if (r == 0) return &lkjson__types[mid];
+    if (r < 0)
+      lo = mid + 1;
+    else
+      hi = mid;
+  }
   return NULL;
 }
 
-int lk_is_map_entry(const ProtobufCMessageDescriptor *d) {
+const ProtobufCMessageDescriptor *lkjson__message_find(const char *full_name) {
+  const lkjson__type *t = lkjson__type_get(full_name);
+  return t && !t->is_enum ? t->msg : NULL;
+}
+
+int lkjson__is_map_entry(const ProtobufCMessageDescriptor *d) {
   if (!entry_shape(d)) return 0;
   size_t nl = strlen(d->name), sl = strlen(d->short_name);
   if (nl <= sl + 1) return 0;
@@ -74,40 +84,35 @@ int lk_is_map_entry(const ProtobufCMessageDescriptor *d) {
   if (nl - sl - 1 >= sizeof parent) return 0;
   memcpy(parent, d->name, nl - sl - 1);
   parent[nl - sl - 1] = '\0';
-  const ProtobufCMessageDescriptor *p = lk_message_find(parent);
+  const ProtobufCMessageDescriptor *p = lkjson__message_find(parent);
   if (!p) return 0;
   for (unsigned i = 0; i < p->n_fields; i++)
-    if (p->fields[i].descriptor == d && lk_field_is_map(&p->fields[i])) return 1;
+    if (p->fields[i].descriptor == d && lkjson__field_is_map(&p->fields[i])) return 1;
   return 0;
 }
 
-const lk_type *lk_type_find(const char *name, int *ambiguous) {
+const lkjson__type *lkjson__type_resolve(const char *name, int *ambiguous) {
   *ambiguous = 0;
   if (name[0] == '.') name++;
-  for (size_t i = 0; i < lk_n_types; i++) {
-    const lk_type *t = &lk_types[i];
-    if (strcmp(lk_type_name(t), name) == 0) {
-      if (!t->is_enum && lk_is_map_entry(t->msg)) return NULL;
-      return t;
-    }
-  }
+  const lkjson__type *t = lkjson__type_get(name);
+  if (t) return !t->is_enum && lkjson__is_map_entry(t->msg) ? NULL : t;
   /* Relative to package livekit: `ParticipantInfo`, `agent.ChatContext`. */
-  for (size_t i = 0; i < lk_n_types; i++) {
-    const lk_type *t = &lk_types[i];
-    const char *full = lk_type_name(t);
-    if (strncmp(full, "livekit.", 8) != 0 || strcmp(full + 8, name) != 0) continue;
-    if (!t->is_enum && lk_is_map_entry(t->msg)) return NULL;
-    return t;
+  char full[512];
+  if (strlen(name) < sizeof full - 8) {
+    memcpy(full, "livekit.", 8);
+    memcpy(full + 8, name, strlen(name) + 1);
+    t = lkjson__type_get(full);
+    if (t) return !t->is_enum && lkjson__is_map_entry(t->msg) ? NULL : t;
   }
-  const lk_type *found = NULL;
-  for (size_t i = 0; i < lk_n_types; i++) {
-    const lk_type *t = &lk_types[i];
-    const char *full = lk_type_name(t), *pkg = type_package(t);
+  const lkjson__type *found = NULL;
+  for (size_t i = 0; i < lkjson__n_types; i++) {
+    t = &lkjson__types[i];
+    const char *pkg = type_package(t);
     size_t pl = pkg ? strlen(pkg) : 0;
-    const char *rel = full;
-    if (pl && strncmp(full, pkg, pl) == 0 && full[pl] == '.') rel = full + pl + 1;
+    const char *rel = t->name;
+    if (pl && strncmp(t->name, pkg, pl) == 0 && t->name[pl] == '.') rel = t->name + pl + 1;
     if (strcmp(rel, name) != 0) continue;
-    if (!t->is_enum && lk_is_map_entry(t->msg)) continue;
+    if (!t->is_enum && lkjson__is_map_entry(t->msg)) continue;
     if (found) {
       *ambiguous = 1;
       return NULL;
@@ -117,12 +122,12 @@ const lk_type *lk_type_find(const char *name, int *ambiguous) {
   return found;
 }
 
-const char *lk_enum_name(const ProtobufCEnumDescriptor *e, int value) {
+const char *lkjson__enum_name(const ProtobufCEnumDescriptor *e, int value) {
   const ProtobufCEnumValue *v = protobuf_c_enum_descriptor_get_value(e, value);
   return v ? v->name : NULL;
 }
 
-int lk_enum_value(const ProtobufCEnumDescriptor *e, const char *name, int *value) {
+int lkjson__enum_value(const ProtobufCEnumDescriptor *e, const char *name, int *value) {
   /* protobuf_c_enum_descriptor_get_value_by_name() searches by name with a
    * binary search over values_by_name; a linear scan keeps it obvious. */
   for (unsigned i = 0; i < e->n_values; i++) {
@@ -134,20 +139,20 @@ int lk_enum_value(const ProtobufCEnumDescriptor *e, const char *name, int *value
   return 0;
 }
 
-const ProtobufCFieldDescriptor *lk_field_by_number(const ProtobufCMessageDescriptor *d,
+const ProtobufCFieldDescriptor *lkjson__field_by_number(const ProtobufCMessageDescriptor *d,
                                                    uint32_t number) {
   return protobuf_c_message_descriptor_get_field(d, (unsigned)number);
 }
 
-int lk_wkt(const ProtobufCMessageDescriptor *d) {
-  if (strncmp(d->name, "google.protobuf.", 16) != 0) return LK_WKT_NONE;
-  if (strcmp(d->name, "google.protobuf.Timestamp") == 0) return LK_WKT_TIMESTAMP;
-  if (strcmp(d->name, "google.protobuf.Duration") == 0) return LK_WKT_DURATION;
-  if (strcmp(d->name, "google.protobuf.Any") == 0) return LK_WKT_ANY;
-  if (strcmp(d->name, "google.protobuf.Struct") == 0) return LK_WKT_STRUCT;
-  if (strcmp(d->name, "google.protobuf.Value") == 0) return LK_WKT_VALUE;
-  if (strcmp(d->name, "google.protobuf.ListValue") == 0) return LK_WKT_LIST_VALUE;
-  if (strcmp(d->name, "google.protobuf.Empty") == 0) return LK_WKT_NONE;
-  if (strncmp(d->name, "google.protobuf.Struct.", 23) == 0) return LK_WKT_NONE; /* FieldsEntry */
-  return LK_WKT_UNSUPPORTED;
+int lkjson__wkt(const ProtobufCMessageDescriptor *d) {
+  if (strncmp(d->name, "google.protobuf.", 16) != 0) return LKJSON__WKT_NONE;
+  if (strcmp(d->name, "google.protobuf.Timestamp") == 0) return LKJSON__WKT_TIMESTAMP;
+  if (strcmp(d->name, "google.protobuf.Duration") == 0) return LKJSON__WKT_DURATION;
+  if (strcmp(d->name, "google.protobuf.Any") == 0) return LKJSON__WKT_ANY;
+  if (strcmp(d->name, "google.protobuf.Struct") == 0) return LKJSON__WKT_STRUCT;
+  if (strcmp(d->name, "google.protobuf.Value") == 0) return LKJSON__WKT_VALUE;
+  if (strcmp(d->name, "google.protobuf.ListValue") == 0) return LKJSON__WKT_LIST_VALUE;
+  if (strcmp(d->name, "google.protobuf.Empty") == 0) return LKJSON__WKT_NONE;
+  if (strncmp(d->name, "google.protobuf.Struct.", 23) == 0) return LKJSON__WKT_NONE; /* FieldsEntry */
+  return LKJSON__WKT_UNSUPPORTED;
 }
