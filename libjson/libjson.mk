@@ -86,7 +86,8 @@ check-json-plain: $(LKJSON_TEST)
 
 LKJSON_INTEROP_PER_TYPE ?= 6
 ## check-json-interop: liblkjson's options against @livekit/protocol (through lkproto's flags): decode == toJson({emitDefaultValues, useProtoFieldName}) and back, encode --ignore-unknown == fromJson({ignoreUnknownFields}), random messages of every type
-check-json-interop: $(STAMP_SETUP) $(LKPROTO)
+# $(BIN)/lkproto, not $(LKPROTO): tools/lkproto/cli.mk, which defines it, is read after this file.
+check-json-interop: $(STAMP_SETUP) $(BIN)/lkproto
 	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --emit-defaults
 	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --proto-names
 	node tests/lkproto/golden.mjs $(LKPROTO) --per-type $(LKJSON_INTEROP_PER_TYPE) --emit-defaults --proto-names
