@@ -12,14 +12,16 @@
 #      lktoken.c with lkproto::lktoken), and again with LKPROTO_GENERATED_DIR
 #      pointing at a nanopb-only regeneration (LKPROTO_GENERATORS=nanopb):
 #      lkproto::protobuf-c is then left out with a message, not an error;
-#   3. with one bare cc line (everything), and the libattrs core alone with a
-#      bare line under the strict warnings, with gcc and clang.
+#   3. with the README's bare cc lines word for word (libattrs alone, and
+#      everything; the sources named by libattrs/sources.list), and the libattrs
+#      core alone with a bare line under the strict warnings, with gcc and clang.
 # The copy is left untouched: nothing is written into it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 work=$1
 make=${MAKE:-make}
 cc=${CC:-cc}
+export CC_BARE=$cc
 rm -rf "$work"
 mkdir -p "$work"
 work=$(cd "$work" && pwd)
@@ -81,24 +83,36 @@ else
   cat "$work/gen-nanopb.log"; bad "LKPROTO_GENERATORS=nanopb tools/generate.sh failed"
 fi
 
-# 3. Bare cc lines, as the README shows them.
-(
-  cd "$work"
-  L=lkproto
-  ln -sfn "$copy" "$L" 2>/dev/null || true
-  "$cc" -std=c11 -O2 -I$L/libattrs/include -I$L/generated/protobuf-c -I$L/generated/nanopb \
-    "$OLDPWD/tests/consumers/consumer.c" $L/libattrs/src/*/*.c $L/libattrs/adapters/*.c \
-    $(find $L/generated/ -name '*.c') \
-    -lprotobuf-c -lprotobuf-nanopb -o bare
-) >"$work/bare.log" 2>&1 && run "bare cc line (libattrs + both generated codes)" "$work/bare" ||
-  { cat "$work/bare.log"; bad "bare cc line failed"; }
+# 3. Bare cc lines: the README's block ("Or no build system at all"), word for
+#    word, from a project with the copy as third_party/lkproto and
+#    tests/consumers/consumer.c as its app.c; cc is $CC with an output name
+#    (and, for the first line, libattrs alone, the consumer's switches that
+#    leave the generated code out).
+bare=$work/bare
+mkdir -p "$bare/third_party"
+ln -s "$copy" "$bare/third_party/lkproto"
+cp tests/consumers/consumer.c "$bare/app.c"
+readme_bare=$(awk '/^Or no build system at all/ {s = 1} s && /^```sh/ {c = 1; next} c && /^```/ {exit} c {print}' README.md)
+grep -q 'sources.list' <<<"$readme_bare" && ! grep -q 'src/\*\|adapters/\*' <<<"$readme_bare" &&
+  ok "the README's bare cc lines read the sources from sources.list (no globs)" ||
+  bad "the README's bare cc lines: $readme_bare"
+if (cd "$bare" && n=0 && cc() {
+      n=$((n + 1))
+      if ((n == 1)); then command $CC_BARE "$@" -DNO_PROTOBUF_C -DNO_NANOPB -o alone
+      else command $CC_BARE "$@" -o everything; fi
+    } && eval "$readme_bare" && ((n == 2))) >"$work/bare.log" 2>&1; then
+  run "the README's bare cc line, libattrs alone" "$bare/alone"
+  run "the README's bare cc line, everything" "$bare/everything"
+else
+  cat "$work/bare.log"; bad "the README's bare cc lines failed"
+fi
 
-core=$(ls "$copy"/libattrs/src/*/*.c)
+core=$(sed -n "s|^src  *|$copy/|p" "$copy/libattrs/sources.list")
 for c in gcc clang; do
   if "$c" -std=c11 -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wstrict-prototypes -Werror -O2 \
        -I"$copy/libattrs/include" -DNO_PROTOBUF_C -DNO_NANOPB tests/consumers/consumer.c $core \
        -o "$work/core-$c" >"$work/core-$c.log" 2>&1; then
-    run "bare $c line, libattrs core alone, strict warnings" "$work/core-$c"
+    run "bare $c line, libattrs core alone (libattrs/sources.list), strict warnings" "$work/core-$c"
   else
     cat "$work/core-$c.log"; bad "bare $c line (libattrs core) failed"
   fi
