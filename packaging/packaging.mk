@@ -123,7 +123,7 @@ check-offline:
 check-depend:
 	@MAKE="$(MAKE)" bash tests/packaging/check-depend.sh $(PKGTEST)/depend
 
-## check-sources: libattrs/, libtoken/ and libproto/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
+## check-sources: libattrs/sources.list and libtoken/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
 check-sources:
 	@MAKE="$(MAKE)" bash tests/packaging/check-sources.sh $(PKGTEST)/sources
 
@@ -137,10 +137,7 @@ print-sources:
 	 $(foreach k,$(LKTOKEN_SRC),echo "libtoken src $(k)";) \
 	 $(foreach k,$(LKTOKEN_INCLUDE),echo "libtoken include $(k)";) \
 	 $(foreach k,$(LKTOKEN_PRIVATE),echo "libtoken private $(k)";) \
-	 $(foreach k,$(LKTOKEN_LIBS),echo "libtoken lib $(k)";) \
-	 $(foreach k,$(LIBPROTO_GENERATED),echo "libproto generated $(k)";) \
-	 $(foreach k,$(PBC_LIBS),echo "libproto pbc-lib $(k)";) \
-	 $(foreach k,$(NPB_LIBS),echo "libproto npb-lib $(k)";) true
+	 $(foreach k,$(LKTOKEN_LIBS),echo "libtoken lib $(k)";) true
 
 CHECKS += check-symbols check-version check-install check-vendor check-regen check-offline check-depend check-sources
 .PHONY: install uninstall install-manifest update-symbols check-symbols check-install \
