@@ -52,6 +52,12 @@ if $make --no-print-directory -s -j2 -C tests/consumers/vendor-make LKPROTO_DIR=
 else
   cat "$work/make-lktoken.log"; bad "lkproto.mk vendored liblktoken build failed"
 fi
+if $make --no-print-directory -s -j2 -C tests/consumers/vendor-make LKPROTO_DIR="$copy" O="$work/make" CC="$cc" \
+     adapters >"$work/make-adapters.log" 2>&1; then
+  run "lkproto.mk vendored adapters (LKPROTO_LKATTRS_PROTOBUFC_SRC, _NANOPB_SRC)" "$work/make/adapters-consumer"
+else
+  cat "$work/make-adapters.log"; bad "lkproto.mk vendored adapters build failed"
+fi
 
 # 2. CMake add_subdirectory.
 if cmake -S tests/consumers/vendor-cmake -B "$work/cmake" -DLKPROTO_SOURCE_DIR="$copy" \
@@ -59,6 +65,7 @@ if cmake -S tests/consumers/vendor-cmake -B "$work/cmake" -DLKPROTO_SOURCE_DIR="
    cmake --build "$work/cmake" -j2 >>"$work/cmake.log" 2>&1; then
   run "CMake add_subdirectory build" "$work/cmake/consumer"
   run "CMake add_subdirectory build of lkproto::lktoken" "$work/cmake/lktoken-consumer"
+  run "CMake add_subdirectory build of lkproto::lkattrs-protobufc and -nanopb" "$work/cmake/adapters-consumer"
 else
   cat "$work/cmake.log"; bad "CMake add_subdirectory build failed"
 fi
@@ -73,6 +80,7 @@ if LKPROTO_GENERATORS=nanopb bash "$copy/tools/generate.sh" "$work/gen-nanopb" >
     if grep -q "lkproto: no protobuf-c code in" "$work/cmake-nanopb.log"; then
       run "CMake add_subdirectory, nanopb-only LKPROTO_GENERATED_DIR (protobuf-c skipped with a message)" \
         "$work/cmake-nanopb/consumer"
+      run "CMake add_subdirectory, nanopb-only: lkproto::lkattrs-nanopb" "$work/cmake-nanopb/adapters-consumer"
     else
       bad "CMake with a nanopb-only LKPROTO_GENERATED_DIR said nothing about the missing protobuf-c code"
     fi
