@@ -111,6 +111,10 @@ check-version: $(STAMP_SETUP) all
 check-vendor: $(STAMP_SETUP)
 	@$(PKGTEST_ENV) bash tests/packaging/check-vendor.sh $(PKGTEST)/vendor
 
+## check-consumers: a consumer of every installed library, four ways (pkg-config, CMake find_package shared and static, add_subdirectory, lkproto.mk): check-install and check-vendor, one install, then every library covered each way
+check-consumers: $(STAMP_SETUP) all
+	@$(PKGTEST_ENV) bash tests/packaging/check-consumers.sh $(PKGTEST)/consumers
+
 ## check-regen: regenerate the C code with other nanopb .options (smaller bounds) and build a consumer against it
 check-regen: $(STAMP_SETUP)
 	@$(PKGTEST_ENV) bash tests/packaging/check-regen.sh $(PKGTEST)/regen
@@ -139,8 +143,9 @@ print-sources:
 	 $(foreach k,$(LKTOKEN_PRIVATE),echo "libtoken private $(k)";) \
 	 $(foreach k,$(LKTOKEN_LIBS),echo "libtoken lib $(k)";) true
 
-CHECKS += check-symbols check-version check-install check-vendor check-regen check-offline check-depend check-sources
-.PHONY: install uninstall install-manifest update-symbols check-symbols check-install \
+# (check-consumers runs check-install and check-vendor.)
+CHECKS += check-symbols check-version check-consumers check-regen check-offline check-depend check-sources
+.PHONY: install uninstall install-manifest update-symbols check-symbols check-install check-consumers \
   check-version check-vendor check-regen check-offline check-depend check-sources print-sources
 
 # ---------------------------------------------------------------------------
