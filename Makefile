@@ -175,6 +175,10 @@ print-version:
 
 # The header dependencies the compiler wrote (see DEPFLAGS); only under this
 # build's own folders (not the nested builds, nor the consumer tests' copies).
--include $(shell find $(OBJ) $(TESTBIN) $(BIN) $(BUILD)/demo -name '*.d' 2>/dev/null)
+# A file whose source (the first name after the target) is gone is left out:
+# a source that moved leaves it behind, and its rule names the new path.
+-include $(shell find $(OBJ) $(TESTBIN) $(BIN) $(BUILD)/demo -name '*.d' 2>/dev/null | xargs -r awk \
+  'FNR == 1 { t = 0 } { for (i = 1; i <= NF; i++) { if (!t) { t = $$i ~ /:$$/; continue } \
+   if ($$i == "\\") continue; ok = (getline l < $$i) >= 0; close($$i); if (ok) print FILENAME; nextfile } }')
 
 .PHONY: all setup generate check check-generated help clean print-version

@@ -54,4 +54,10 @@ $(LIBLKPROTO_NANOPB_A): $(NPB_OBJ)
 	@rm -f $@
 	$(AR) rcs $@ $^
 
+# The Makefile's view of libproto/sources.list (for check-sources).
+print-sources-libproto:
+	@echo "libproto generated $(LIBPROTO_GENERATED)"
+	@$(foreach l,$(PBC_LIBS),echo "libproto pbc-lib $(l)";) $(foreach l,$(NPB_LIBS),echo "libproto npb-lib $(l)";) true
+.PHONY: print-sources-libproto
+
 endif

@@ -113,6 +113,10 @@ check-version: $(STAMP_SETUP) all
 check-vendor: $(STAMP_SETUP)
 	@$(PKGTEST_ENV) bash tests/packaging/check-vendor.sh $(PKGTEST)/vendor
 
+## check-consumers: a consumer of every installed library, four ways (pkg-config, CMake find_package shared and static, add_subdirectory, lkproto.mk): check-install and check-vendor, one install, then every library covered each way
+check-consumers: $(STAMP_SETUP) all
+	@$(PKGTEST_ENV) bash tests/packaging/check-consumers.sh $(PKGTEST)/consumers
+
 ## check-regen: regenerate the C code with other nanopb .options (smaller bounds) and build a consumer against it
 check-regen: $(STAMP_SETUP)
 	@$(PKGTEST_ENV) bash tests/packaging/check-regen.sh $(PKGTEST)/regen
@@ -125,7 +129,7 @@ check-offline:
 check-depend:
 	@MAKE="$(MAKE)" bash tests/packaging/check-depend.sh $(PKGTEST)/depend
 
-## check-sources: libattrs/, libtoken/, libproto/ and libjson/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
+## check-sources: libattrs/, libtoken/, libjson/ and libproto/sources.list name every source and only existing files, and the Makefile, lkproto.mk and CMake read the same lists
 check-sources:
 	@MAKE="$(MAKE)" bash tests/packaging/check-sources.sh $(PKGTEST)/sources
 
@@ -143,13 +147,11 @@ print-sources:
 	 $(foreach k,$(LKJSON_SRC),echo "libjson src $(k)";) \
 	 $(foreach k,$(LKJSON_INCLUDE),echo "libjson include $(k)";) \
 	 $(foreach k,$(LKJSON_PRIVATE),echo "libjson private $(k)";) \
-	 $(foreach k,$(LKJSON_LIBS),echo "libjson lib $(k)";) \
-	 $(foreach k,$(LIBPROTO_GENERATED),echo "libproto generated $(k)";) \
-	 $(foreach k,$(PBC_LIBS),echo "libproto pbc-lib $(k)";) \
-	 $(foreach k,$(NPB_LIBS),echo "libproto npb-lib $(k)";) true
+	 $(foreach k,$(LKJSON_LIBS),echo "libjson lib $(k)";) true
 
-CHECKS += check-symbols check-version check-install check-vendor check-regen check-offline check-depend check-sources
-.PHONY: install uninstall install-manifest update-symbols check-symbols check-install \
+# (check-consumers runs check-install and check-vendor.)
+CHECKS += check-symbols check-version check-consumers check-regen check-offline check-depend check-sources
+.PHONY: install uninstall install-manifest update-symbols check-symbols check-install check-consumers \
   check-version check-vendor check-regen check-offline check-depend check-sources print-sources
 
 # ---------------------------------------------------------------------------

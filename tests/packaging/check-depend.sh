@@ -99,6 +99,21 @@ for c in "${progs[@]}"; do
     bad "touch $header: rebuilt '$rebuilt', expected '$want'"
 done
 
+# A source that moved: the dependency file of its object still names the old
+# path (as one written before the move does); make must not stop on it.
+d=$obj/tools/lktoken/token-cli.o.d
+if [[ -f $d ]]; then
+  printf '%s: \\\n  tools/old-place/token-cli.c tools/lktoken/token-cli.h\ntools/lktoken/token-cli.h:\n' \
+    "$obj/tools/lktoken/token-cli.o" >"$d"
+  if $make --no-print-directory -s all BUILD="$build" >"$work/moved.log" 2>&1; then
+    ok "a dependency file naming a source that is gone does not stop make all"
+  else
+    bad "a dependency file naming a moved source stops make all:"; tail -3 "$work/moved.log"
+  fi
+else
+  bad "$d is missing"
+fi
+
 snapshot >"$work/before"
 $make --no-print-directory -s all BUILD="$build" >"$work/again.log" 2>&1
 snapshot >"$work/after"

@@ -12,6 +12,7 @@
 #   - a consumer built with `pkg-config --cflags --libs` runs, linked to the
 #     installed shared libraries;
 #   - a consumer built with CMake find_package() runs (shared and static);
+#   - consumers of libattrs' adapters (pkg-config, CMake shared and static);
 #   - liblktoken consumers (pkg-config shared and --static, CMake
 #     lkproto::lktoken shared and static) link and run;
 #   - liblkjson consumers (pkg-config shared and --static, CMake
@@ -88,6 +89,17 @@ if [[ -n $resolved ]] && ! grep -qv "^$libdir/" <<<"$resolved"; then
 else
   bad "pkg-config consumer resolves: $resolved"
 fi
+# libattrs' adapters with pkg-config (lkattrs-protobufc shared, lkattrs-nanopb static).
+if $make --no-print-directory -s -C tests/consumers/pkg-config O="$work/pkg-config" CC="${CC:-cc}" adapters \
+     >"$work/pkg-config-adapters.log" 2>&1 &&
+   out=$(LD_LIBRARY_PATH=$libdir "$work/pkg-config/adapters-consumer") && [[ $out == "consumer: ok $VERSION" ]]; then
+  needed=$(readelf -d "$work/pkg-config/adapters-consumer" | sed -n 's/.*Shared library: \[\(liblk[^]]*\)\]/\1/p' | xargs)
+  [[ $needed == *liblkattrs-protobufc.so.* ]] &&
+    ok "pkg-config adapters consumer (lkattrs-protobufc lkattrs-nanopb; NEEDED: $needed): $out" ||
+    bad "pkg-config adapters consumer links '$needed'"
+else
+  cat "$work/pkg-config-adapters.log"; bad "pkg-config adapters consumer did not build or run (${out:-no output})"
+fi
 # liblktoken with pkg-config: shared (lktoken.pc names lkattrs), and static
 # (--static adds jansson and libcrypto from Requires.private).
 if [[ -e $libdir/liblktoken.a ]]; then
@@ -145,6 +157,21 @@ for variant in shared static; do
     fi
   else
     cat "$b.log"; bad "CMake find_package consumer ($variant) did not build or run"
+  fi
+done
+
+# The adapters' consumer of the same CMake projects (lkproto::lkattrs-protobufc, lkproto::lkattrs-nanopb).
+for variant in shared static; do
+  b=$work/cmake-$variant
+  if out=$(LD_LIBRARY_PATH=$libdir "$b/adapters-consumer") && [[ $out == "consumer: ok $VERSION" ]]; then
+    needed=$(readelf -d "$b/adapters-consumer" | sed -n 's/.*Shared library: \[\(liblk[^]]*\)\]/\1/p' | xargs)
+    if [[ $variant == shared && $needed == *liblkattrs-protobufc.so.* ]] || [[ $variant == static && -z $needed ]]; then
+      ok "CMake find_package adapters consumer, $variant (NEEDED: ${needed:-none of ours}): $out"
+    else
+      bad "CMake $variant adapters consumer links '$needed'"
+    fi
+  else
+    bad "CMake find_package adapters consumer ($variant) did not run (${out:-no output})"
   fi
 done
 
