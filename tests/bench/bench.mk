@@ -21,7 +21,7 @@ BENCH_MS ?= 20
 $(BENCH_BIN): tests/bench/bench.c $(BENCH_LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $(LKJSON_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $< -o $@ \
-	  $(BENCH_LIBS) $(BENCH_PBC_LIBS) $(NPB_LIBS) -ljansson -lm -pthread $(BENCH_WRAP) $(SANITIZE) $(LDFLAGS)
+	  $(BENCH_LIBS) $(BENCH_PBC_LIBS) $(NPB_LIBS) -lm -pthread $(BENCH_WRAP) $(SANITIZE) $(LDFLAGS)
 
 $(BENCH_FW): tests/bench/firmware.c $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
