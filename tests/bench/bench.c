@@ -1424,7 +1424,7 @@ static int json_section(void) {
        "`fromBinary()` + `toJsonString()`) and JSON text → binary (`lkjson_from_json()`; JS: "
        "`fromJsonString()` + `toBinary()`), the same text on both sides (`make "
        "check-bench-smoke` checks that LiveKit writes exactly liblkjson's JSON). Default "
-       "options; temporary memory from libc (jansson parses the JSON).\n\n"
+       "options; temporary memory from libc (liblkjson parses the JSON itself).\n\n"
        "| message | binary | JSON | direction | ours | LiveKit's JS | JS / ours | ours, MB/s of JSON |\n"
        "|---|---:|---:|---|---|---|---:|---:|\n");
   for (int w = 0; w < JSON_CASES; w++) {
