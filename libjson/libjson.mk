@@ -2,7 +2,7 @@
 # and canonical proto3 JSON, in-process: libjson/include/lkjson/json.h).
 # Included by the top-level Makefile before the lkproto tool (which is a thin
 # user of it); include guard: safe to include twice (vendoring).  Needs the
-# protobuf-c code of the schema (liblkproto), libprotobuf-c and jansson.
+# protobuf-c code of the schema (liblkproto) and libprotobuf-c.
 ifndef LKJSON_MK_INCLUDED
 LKJSON_MK_INCLUDED := 1
 

@@ -1,7 +1,7 @@
 /* liblkjson: proto3 JSON into binary protobuf.
  *
- * jansson parses the text (it rejects invalid UTF-8 and lone surrogate
- * escapes); the JSON value is then written, field by field through the
+ * json_parse.c parses the text into a value tree in the arena (it rejects
+ * invalid UTF-8 and lone surrogate escapes); the JSON value is then written, field by field through the
  * descriptors' offsets, into a protobuf-c message struct allocated in an
  * arena of the caller's allocator, then packed with protobuf_c_message_pack()
  * by the caller; the arena is freed at once (nothing is freed piecemeal).
@@ -21,7 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
 
 typedef struct ictx {
   lkjson__arena *ar;
@@ -31,6 +30,24 @@ typedef struct ictx {
   int depth;
   int ints_as_real; /* the document had an integer beyond 64 bits */
 } ictx;
+
+/* The value tree of json_parse.c: accessors. */
+static inline int j_is_object(const lkjson__jv *j) { return j && j->type == LKJSON__JOBJECT; }
+static inline int j_is_array(const lkjson__jv *j) { return j && j->type == LKJSON__JARRAY; }
+static inline int j_is_string(const lkjson__jv *j) { return j && j->type == LKJSON__JSTRING; }
+static inline int j_is_null(const lkjson__jv *j) { return j && j->type == LKJSON__JNULL; }
+static inline int j_is_true(const lkjson__jv *j) { return j && j->type == LKJSON__JTRUE; }
+static inline int j_is_boolean(const lkjson__jv *j) {
+  return j && (j->type == LKJSON__JTRUE || j->type == LKJSON__JFALSE);
+}
+static inline int j_is_integer(const lkjson__jv *j) { return j && j->type == LKJSON__JNUMBER && j->is_int; }
+static inline int j_is_real(const lkjson__jv *j) { return j && j->type == LKJSON__JNUMBER && !j->is_int; }
+static inline const char *j_string_value(const lkjson__jv *j) { return j->u.s; }
+static inline size_t j_string_length(const lkjson__jv *j) { return j->n; }
+static inline int64_t j_integer_value(const lkjson__jv *j) { return j->i; }
+static inline double j_real_value(const lkjson__jv *j) { return j->d; }
+static inline size_t j_size(const lkjson__jv *j) { return j->n; }
+static inline const lkjson__jv *j_array_get(const lkjson__jv *j, size_t i) { return j->u.items[i]; }
 
 #define MEMBER(m, off) ((void *)((char *)(m) + (off)))
 
@@ -55,15 +72,14 @@ static int nomem(ictx *c) {
  * LKJSON_IGNORE_UNKNOWN (the value is not set). */
 #define IGNORED 2
 
-static const char *jtype(const json_t *j) {
-  switch (json_typeof(j)) {
-  case JSON_OBJECT: return "an object";
-  case JSON_ARRAY: return "an array";
-  case JSON_STRING: return "a string";
-  case JSON_INTEGER: return "an integer";
-  case JSON_REAL: return "a number";
-  case JSON_TRUE: case JSON_FALSE: return "a boolean";
-  case JSON_NULL: return "null";
+static const char *jtype(const lkjson__jv *j) {
+  switch (j->type) {
+  case LKJSON__JOBJECT: return "an object";
+  case LKJSON__JARRAY: return "an array";
+  case LKJSON__JSTRING: return "a string";
+  case LKJSON__JNUMBER: return j->is_int ? "an integer" : "a number";
+  case LKJSON__JTRUE: case LKJSON__JFALSE: return "a boolean";
+  case LKJSON__JNULL: return "null";
   }
   return "?";
 }
@@ -113,22 +129,22 @@ static int parse_js_number(const char *s, double *out) {
 }
 
 /* A JSON value as a double for the 32-bit integer and float types. */
-static int json_number(const json_t *j, double *out, int allow_string) {
-  if (json_is_integer(j)) {
-    *out = (double)json_integer_value(j);
+static int j_number(const lkjson__jv *j, double *out, int allow_string) {
+  if (j_is_integer(j)) {
+    *out = (double)j_integer_value(j);
     return 1;
   }
-  if (json_is_real(j)) {
-    *out = json_real_value(j);
+  if (j_is_real(j)) {
+    *out = j_real_value(j);
     return 1;
   }
-  if (allow_string && json_is_string(j)) return parse_js_number(json_string_value(j), out);
+  if (allow_string && j_is_string(j)) return parse_js_number(j_string_value(j), out);
   return 0;
 }
 
-static int get_int32(ictx *c, const json_t *j, int is_unsigned, int64_t *out) {
+static int get_int32(ictx *c, const lkjson__jv *j, int is_unsigned, int64_t *out) {
   double d;
-  if (!json_number(j, &d, 1)) return fail(c, "expected a number, got %s", jtype(j));
+  if (!j_number(j, &d, 1)) return fail(c, "expected a number, got %s", jtype(j));
   if (!isfinite(d) || d != floor(d)) return fail(c, "not an integer");
   if (is_unsigned ? (d < 0 || d > 4294967295.0) : (d < -2147483648.0 || d > 2147483647.0))
     return fail(c, "out of range for %s", is_unsigned ? "uint32" : "int32");
@@ -137,16 +153,16 @@ static int get_int32(ictx *c, const json_t *j, int is_unsigned, int64_t *out) {
 }
 
 /* 64-bit integers: a JSON number (an exact integer) or a decimal string. */
-static int get_int64(ictx *c, const json_t *j, int is_unsigned, uint64_t *out) {
+static int get_int64(ictx *c, const lkjson__jv *j, int is_unsigned, uint64_t *out) {
   const char *range = is_unsigned ? "out of range for uint64" : "out of range for int64";
-  if (json_is_integer(j)) {
-    json_int_t v = json_integer_value(j);
+  if (j_is_integer(j)) {
+    int64_t v = j_integer_value(j);
     if (is_unsigned && v < 0) return fail(c, "%s", range);
     *out = (uint64_t)v;
     return 1;
   }
-  if (json_is_real(j)) {
-    double d = json_real_value(j);
+  if (j_is_real(j)) {
+    double d = j_real_value(j);
     if (d != floor(d)) return fail(c, "not an integer");
     if (c->ints_as_real && fabs(d) > 9007199254740992.0)
       return fail(c, "integer literal too large to read exactly; write 64-bit integers as strings");
@@ -156,8 +172,8 @@ static int get_int64(ictx *c, const json_t *j, int is_unsigned, uint64_t *out) {
     *out = is_unsigned ? (uint64_t)d : (uint64_t)(int64_t)d;
     return 1;
   }
-  if (!json_is_string(j)) return fail(c, "expected a number or a decimal string, got %s", jtype(j));
-  const char *s = json_string_value(j);
+  if (!j_is_string(j)) return fail(c, "expected a number or a decimal string, got %s", jtype(j));
+  const char *s = j_string_value(j);
   int neg = 0;
   if (*s == '-') neg = 1, s++;
   if (!*s) return fail(c, "not a decimal integer");
@@ -178,54 +194,52 @@ static int get_int64(ictx *c, const json_t *j, int is_unsigned, uint64_t *out) {
   return 1;
 }
 
-static int get_double(ictx *c, const json_t *j, int is_float, double *out) {
-  if (json_is_string(j)) {
-    const char *s = json_string_value(j);
+static int get_double(ictx *c, const lkjson__jv *j, int is_float, double *out) {
+  if (j_is_string(j)) {
+    const char *s = j_string_value(j);
     if (strcmp(s, "NaN") == 0) return *out = NAN, 1;
     if (strcmp(s, "Infinity") == 0) return *out = INFINITY, 1;
     if (strcmp(s, "-Infinity") == 0) return *out = -INFINITY, 1;
   }
   double d;
-  if (!json_number(j, &d, 1)) return fail(c, "expected a number, got %s", jtype(j));
+  if (!j_number(j, &d, 1)) return fail(c, "expected a number, got %s", jtype(j));
   if (!isfinite(d)) return fail(c, "number out of range");
   if (is_float && (d > FLT_MAX || d < -FLT_MAX)) return fail(c, "out of range for float");
   *out = d;
   return 1;
 }
 
-static int get_enum(ictx *c, const ProtobufCEnumDescriptor *ed, const json_t *j, int *out) {
-  if (json_is_string(j)) {
-    if (!lkjson__enum_value(ed, json_string_value(j), out)) {
+static int get_enum(ictx *c, const ProtobufCEnumDescriptor *ed, const lkjson__jv *j, int *out) {
+  if (j_is_string(j)) {
+    if (!lkjson__enum_value(ed, j_string_value(j), out)) {
       if (c->flags & LKJSON_IGNORE_UNKNOWN) return IGNORED;
-      return fail(c, "\"%s\" is not a value of enum %s", json_string_value(j), ed->name);
+      return fail(c, "\"%s\" is not a value of enum %s", j_string_value(j), ed->name);
     }
     return 1;
   }
   double d;
-  if (!json_number(j, &d, 0)) return fail(c, "expected an enum name or number, got %s", jtype(j));
+  if (!j_number(j, &d, 0)) return fail(c, "expected an enum name or number, got %s", jtype(j));
   if (d != floor(d)) return fail(c, "enum number is not an integer");
   if (d < -2147483648.0 || d > 2147483647.0) return fail(c, "enum number out of range for int32");
   *out = (int)d;
   return 1;
 }
 
-static int get_string(ictx *c, const json_t *j, char **out) {
-  if (!json_is_string(j)) return fail(c, "expected a string, got %s", jtype(j));
-  size_t n = json_string_length(j);
-  const char *s = json_string_value(j);
+static int get_string(ictx *c, const lkjson__jv *j, char **out) {
+  if (!j_is_string(j)) return fail(c, "expected a string, got %s", jtype(j));
+  size_t n = j_string_length(j);
+  const char *s = j_string_value(j);
   if (memchr(s, 0, n)) return fail(c, "U+0000 in string (refused: C strings cannot hold it)");
-  *out = lkjson__arena_alloc(c->ar, n + 1);
-  if (!*out) return nomem(c);
-  memcpy(*out, s, n + 1);
+  *out = (char *)(uintptr_t)s; /* NUL-terminated, in the arena (never written to) */
   return 1;
 }
 
-static int get_bytes(ictx *c, const json_t *j, ProtobufCBinaryData *out) {
-  if (!json_is_string(j)) return fail(c, "expected a base64 string, got %s", jtype(j));
-  size_t n = json_string_length(j), w;
+static int get_bytes(ictx *c, const lkjson__jv *j, ProtobufCBinaryData *out) {
+  if (!j_is_string(j)) return fail(c, "expected a base64 string, got %s", jtype(j));
+  size_t n = j_string_length(j), w;
   unsigned char *data = lkjson__arena_alloc(c->ar, n / 4 * 3 + 3);
   if (!data) return nomem(c);
-  if (!lkjson__base64_decode(json_string_value(j), n, data, &w)) return fail(c, "invalid base64");
+  if (!lkjson__base64_decode(j_string_value(j), n, data, &w)) return fail(c, "invalid base64");
   out->len = w;
   out->data = data; /* never NULL: memcpy */
   return 1;
@@ -234,7 +248,7 @@ static int get_bytes(ictx *c, const json_t *j, ProtobufCBinaryData *out) {
 /* ------------------------------------------------------------------------ */
 /* Struct fields. */
 
-static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                     ProtobufCMessage *m);
 
 /* A new message struct in the arena, or NULL when memory ran out. */
@@ -264,7 +278,7 @@ static void clear_singular(ProtobufCMessage *m, const ProtobufCFieldDescriptor *
 }
 
 /* Reads one scalar or enum JSON value into the element at p. */
-static int read_scalar(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j, void *p) {
+static int read_scalar(ictx *c, const ProtobufCFieldDescriptor *f, const lkjson__jv *j, void *p) {
   int64_t i32;
   uint64_t u64;
   double d;
@@ -294,8 +308,8 @@ static int read_scalar(ictx *c, const ProtobufCFieldDescriptor *f, const json_t 
     *(double *)p = d;
     return 1;
   case PROTOBUF_C_TYPE_BOOL:
-    if (!json_is_boolean(j)) return fail(c, "expected true or false, got %s", jtype(j));
-    *(protobuf_c_boolean *)p = json_is_true(j);
+    if (!j_is_boolean(j)) return fail(c, "expected true or false, got %s", jtype(j));
+    *(protobuf_c_boolean *)p = j_is_true(j);
     return 1;
   case PROTOBUF_C_TYPE_ENUM:
     return get_enum(c, f->descriptor, j, (int *)p);
@@ -309,62 +323,69 @@ static int read_scalar(ictx *c, const ProtobufCFieldDescriptor *f, const json_t 
   return fail(c, "internal error: not a scalar");
 }
 
-/* Reads a map key (always a JSON object key, so a string) into p. */
-static int read_map_key(ictx *c, const ProtobufCFieldDescriptor *kf, const char *key, void *p) {
-  json_t *j;
-  if (kf->type == PROTOBUF_C_TYPE_STRING) { /* the common case: no JSON value needed */
-    size_t n = strlen(key);
-    char *k = lkjson__arena_alloc(c->ar, n + 1);
-    if (!k) return nomem(c);
-    memcpy(k, key, n + 1);
-    *(char **)p = k;
+/* Reads a map key (always a JSON object key, so a string, NUL-terminated
+ * in the arena) into p. */
+static int read_map_key(ictx *c, const ProtobufCFieldDescriptor *kf, const char *key,
+                        size_t key_len, void *p) {
+  if (kf->type == PROTOBUF_C_TYPE_STRING) { /* the common case: the key itself */
+    *(char **)p = (char *)(uintptr_t)key;
     return 1;
   }
+  lkjson__jv j;
+  memset(&j, 0, sizeof j);
   if (kf->type == PROTOBUF_C_TYPE_BOOL) {
     if (strcmp(key, "true") == 0)
-      j = json_true();
+      j.type = LKJSON__JTRUE;
     else if (strcmp(key, "false") == 0)
-      j = json_false();
+      j.type = LKJSON__JFALSE;
     else
       return fail(c, "map key \"%s\" is not true or false", key);
   } else {
-    j = json_string(key);
-    if (!j) return nomem(c); /* (the key is valid UTF-8: jansson read it) */
+    j.type = LKJSON__JSTRING;
+    j.u.s = key;
+    j.n = key_len;
   }
-  int ok = read_scalar(c, kf, j, p);
-  json_decref(j);
-  return ok;
+  return read_scalar(c, kf, &j, p);
 }
 
 /* Appends one element to a repeated field and returns a pointer to it, or
- * NULL when memory ran out. */
-static void *grow(ictx *c, ProtobufCMessage *m, const ProtobufCFieldDescriptor *f) {
+ * NULL when memory ran out.  *cap is the capacity of the array, *n before
+ * the first call of a loop (every array is allocated to its size); when it
+ * is full, room for `more` elements is made at once (the size of the JSON
+ * array or object being read). */
+static void *grow(ictx *c, ProtobufCMessage *m, const ProtobufCFieldDescriptor *f, size_t *cap,
+                  size_t more) {
   size_t *n = MEMBER(m, f->quantifier_offset);
   void **arr = MEMBER(m, f->offset);
   size_t es = elem_size(f->type);
-  void *na = lkjson__arena_grow(c->ar, *arr, *n * es, (*n + 1) * es);
-  if (!na) return NULL;
-  *arr = na;
+  if (*n == *cap) {
+    size_t nc = *n + (more ? more : 1);
+    void *na = lkjson__arena_alloc(c->ar, nc * es);
+    if (!na) return NULL;
+    if (*n) memcpy(na, *arr, *n * es);
+    *arr = na;
+    *cap = nc;
+  }
   void *el = (char *)*arr + *n * es;
   memset(el, 0, es);
   (*n)++;
   return el;
 }
 
-static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
+static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const lkjson__jv *j,
                     ProtobufCMessage *m) {
-  if (!json_is_object(j)) return fail(c, "expected an object (map), got %s", jtype(j));
+  if (!j_is_object(j)) return fail(c, "expected an object (map), got %s", jtype(j));
   const ProtobufCMessageDescriptor *ed = f->descriptor;
   const ProtobufCFieldDescriptor *kf = &ed->fields[0], *vf = &ed->fields[1];
-  const char *key;
-  size_t key_len;
-  const json_t *val;
   lkjson__path_item *pi = &c->path.items[c->path.depth - 1];
-  json_object_keylen_foreach((json_t *)j, key, key_len, val) {
+  size_t cap = *(size_t *)MEMBER(m, f->quantifier_offset);
+  for (size_t mi = 0; mi < j->n; mi++) {
+    const char *key = j->u.members[mi].key;
+    size_t key_len = j->u.members[mi].key_len;
+    const lkjson__jv *val = j->u.members[mi].val;
     pi->key = key;
-    if (key_len != strlen(key)) return fail(c, "U+0000 in a map key (refused: C strings cannot hold it)");
     /* null is a value only for google.protobuf.Value (NULL_VALUE). */
-    if (json_is_null(val) &&
+    if (j_is_null(val) &&
         !(vf->type == PROTOBUF_C_TYPE_MESSAGE && lkjson__wkt(vf->descriptor) == LKJSON__WKT_VALUE))
       return fail(c, "map value is null");
     union { int32_t i; uint32_t u; int64_t l; uint64_t ul; float f; double d;
@@ -372,7 +393,7 @@ static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
             ProtobufCMessage *m; } kv, vv;
     memset(&kv, 0, sizeof kv);
     memset(&vv, 0, sizeof vv);
-    if (!read_map_key(c, kf, key, &kv)) return 0;
+    if (!read_map_key(c, kf, key, key_len, &kv)) return 0;
     if (vf->type == PROTOBUF_C_TYPE_MESSAGE) {
       vv.m = new_msg(c, vf->descriptor);
       if (!vv.m) return nomem(c);
@@ -386,7 +407,7 @@ static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
       if (r == IGNORED) continue; /* an unknown enum name: the entry is left out */
     }
     ProtobufCMessage *entry = new_msg(c, ed);
-    void *slot = entry ? grow(c, m, f) : NULL;
+    void *slot = entry ? grow(c, m, f, &cap, j->n - mi) : NULL;
     if (!slot) return nomem(c);
     *(ProtobufCMessage **)slot = entry;
     memcpy(MEMBER(entry, kf->offset), &kv, elem_size(kf->type));
@@ -396,19 +417,20 @@ static int read_map(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
   return 1;
 }
 
-static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *j,
+static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const lkjson__jv *j,
                       ProtobufCMessage *m) {
   if (f->label == PROTOBUF_C_LABEL_REPEATED) {
     if (lkjson__field_is_map(f)) return read_map(c, f, j, m);
-    if (!json_is_array(j)) return fail(c, "expected an array, got %s", jtype(j));
+    if (!j_is_array(j)) return fail(c, "expected an array, got %s", jtype(j));
     lkjson__path_item *pi = &c->path.items[c->path.depth - 1];
-    for (size_t i = 0; i < json_array_size(j); i++) {
-      const json_t *el = json_array_get(j, i);
+    size_t cap = *(size_t *)MEMBER(m, f->quantifier_offset);
+    for (size_t i = 0; i < j_size(j); i++) {
+      const lkjson__jv *el = j_array_get(j, i);
       pi->index = (long)i;
-      if (json_is_null(el)) return fail(c, "null in an array");
+      if (j_is_null(el)) return fail(c, "null in an array");
       if (f->type == PROTOBUF_C_TYPE_MESSAGE) {
         ProtobufCMessage *sub = new_msg(c, f->descriptor);
-        void *slot = sub ? grow(c, m, f) : NULL;
+        void *slot = sub ? grow(c, m, f, &cap, j->n - i) : NULL;
         if (!slot) return nomem(c);
         *(ProtobufCMessage **)slot = sub;
         c->depth++;
@@ -424,7 +446,7 @@ static int read_field(ictx *c, const ProtobufCFieldDescriptor *f, const json_t *
         int r = read_scalar(c, f, el, &tmp);
         if (!r) return 0;
         if (r == IGNORED) continue; /* an unknown enum name: left out */
-        void *slot = grow(c, m, f);
+        void *slot = grow(c, m, f, &cap, j->n - i);
         if (!slot) return nomem(c);
         memcpy(slot, &tmp, elem_size(f->type));
       }
@@ -472,13 +494,31 @@ static unsigned oneof_size(const ProtobufCMessageDescriptor *d, const ProtobufCF
   return n;
 }
 
+/* 1 when key is the JSON name of proto field name p (lkjson__json_name()'s
+ * rule, compared on the fly). */
+static int json_name_eq(const char *p, const char *k) {
+  int cap = 0;
+  for (; *p; p++) {
+    if (*p == '_') {
+      cap = 1;
+      continue;
+    }
+    char ch = *p;
+    if (cap) {
+      if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
+      cap = 0;
+    }
+    if (*k++ != ch) return 0;
+  }
+  return *k == 0;
+}
+
 static const ProtobufCFieldDescriptor *find_json_field(const ProtobufCMessageDescriptor *d,
                                                        const char *key) {
-  char jn[256];
   for (unsigned i = 0; i < d->n_fields; i++) {
-    if (strcmp(d->fields[i].name, key) == 0) return &d->fields[i];
-    lkjson__json_name(d->fields[i].name, jn, sizeof jn);
-    if (strcmp(jn, key) == 0) return &d->fields[i];
+    const char *name = d->fields[i].name;
+    if (name[0] != key[0] && name[0] != '_') continue; /* the same first letter */
+    if (strcmp(name, key) == 0 || json_name_eq(name, key)) return &d->fields[i];
   }
   return NULL;
 }
@@ -518,11 +558,11 @@ static void set_i32(ProtobufCMessage *m, const ProtobufCMessageDescriptor *d, ui
 /* RFC 3339 as @bufbuild/protobuf reads it: YYYY-MM-DDTHH:MM:SS followed by
  * Z, by .fff[fff[fff]]Z (3 to 9 digits) or by an offset +HH:MM / -HH:MM.
  * Days 1-31 roll over into the next month, as JavaScript's Date.parse does. */
-static int read_timestamp(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int read_timestamp(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                           ProtobufCMessage *m) {
-  if (!json_is_string(j)) return fail(c, "expected an RFC 3339 timestamp string, got %s", jtype(j));
-  const char *s = json_string_value(j);
-  size_t n = json_string_length(j);
+  if (!j_is_string(j)) return fail(c, "expected an RFC 3339 timestamp string, got %s", jtype(j));
+  const char *s = j_string_value(j);
+  size_t n = j_string_length(j);
   int y, mo, dd, h, mi, se, nanos = 0, off = 0;
   if (n < 20 || !digits(s, 4, &y) || s[4] != '-' || !digits(s + 5, 2, &mo) || s[7] != '-' ||
       !digits(s + 8, 2, &dd) || s[10] != 'T' || !digits(s + 11, 2, &h) || s[13] != ':' ||
@@ -555,10 +595,10 @@ static int read_timestamp(ictx *c, const ProtobufCMessageDescriptor *d, const js
 }
 
 /* "-12.5s": seconds, then 1 to 9 fraction digits, then "s". */
-static int read_duration(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int read_duration(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                          ProtobufCMessage *m) {
-  if (!json_is_string(j)) return fail(c, "expected a duration string like \"1.5s\", got %s", jtype(j));
-  const char *s = json_string_value(j), *p = s;
+  if (!j_is_string(j)) return fail(c, "expected a duration string like \"1.5s\", got %s", jtype(j));
+  const char *s = j_string_value(j), *p = s;
   int neg = 0;
   if (*p == '-') neg = 1, p++;
   uint64_t secs = 0;
@@ -587,34 +627,39 @@ static int read_duration(ictx *c, const ProtobufCMessageDescriptor *d, const jso
   return 1;
 }
 
-static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                       uint8_t **out, size_t *outn);
 
-static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                     ProtobufCMessage *m) {
-  if (!json_is_object(j)) return fail(c, "expected an object (Any), got %s", jtype(j));
-  if (json_object_size(j) == 0) return 1;
-  const json_t *tj = json_object_get(j, "@type");
-  if (!json_is_string(tj) || json_string_length(tj) == 0) return fail(c, "Any without \"@type\"");
-  const char *url = json_string_value(tj);
+  if (!j_is_object(j)) return fail(c, "expected an object (Any), got %s", jtype(j));
+  if (j_size(j) == 0) return 1;
+  const lkjson__jv *tj = lkjson__jv_get(j, "@type");
+  if (!j_is_string(tj) || j_string_length(tj) == 0) return fail(c, "Any without \"@type\"");
+  const char *url = j_string_value(tj);
   const char *slash = strrchr(url, '/');
   const char *name = slash ? slash + 1 : url;
   const ProtobufCMessageDescriptor *inner = lkjson__message_find(name);
   if (!inner || lkjson__is_map_entry(inner)) return fail(c, "Any of type \"%s\": not a type lkproto knows", url);
-  json_t *val;
-  if (lkjson__wkt(inner) != LKJSON__WKT_NONE && json_object_get(j, "value")) {
-    val = json_incref(json_object_get(j, "value"));
+  const lkjson__jv *val;
+  lkjson__jv rest; /* the object without "@type" (its members shared) */
+  if (lkjson__wkt(inner) != LKJSON__WKT_NONE && lkjson__jv_get(j, "value")) {
+    val = lkjson__jv_get(j, "value");
   } else {
-    val = json_deep_copy(j);
-    if (!val) return nomem(c);
-    json_object_del(val, "@type");
+    rest = *j;
+    rest.n = 0;
+    rest.u.members = lkjson__arena_alloc(c->ar, j->n * sizeof *rest.u.members);
+    if (!rest.u.members) return nomem(c);
+    for (size_t i = 0; i < j->n; i++)
+      if (strcmp(j->u.members[i].key, "@type") != 0 || j->u.members[i].key_len != 5)
+        rest.u.members[rest.n++] = j->u.members[i];
+    val = &rest;
   }
   uint8_t *bytes;
   size_t nbytes;
   c->depth++;
   int ok = encode_msg(c, inner, val, &bytes, &nbytes);
   c->depth--;
-  json_decref(val);
   if (!ok) return 0;
   const ProtobufCFieldDescriptor *uf = lkjson__field_by_number(d, 1), *vf = lkjson__field_by_number(d, 2);
   size_t ul = sizeof "type.googleapis.com/" - 1 + strlen(inner->name);
@@ -631,9 +676,9 @@ static int read_any(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
 }
 
 /* google.protobuf.Struct: a JSON object, each member a Value. */
-static int read_struct(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int read_struct(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                        ProtobufCMessage *m) {
-  if (!json_is_object(j)) return fail(c, "expected an object (google.protobuf.Struct), got %s", jtype(j));
+  if (!j_is_object(j)) return fail(c, "expected an object (google.protobuf.Struct), got %s", jtype(j));
   const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, 1);
   lkjson__path_push(&c->path, f->name, -1);
   int ok = read_map(c, f, j, m);
@@ -642,23 +687,24 @@ static int read_struct(ictx *c, const ProtobufCMessageDescriptor *d, const json_
 }
 
 /* google.protobuf.ListValue: a JSON array, each element a Value (null too). */
-static int read_list_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int read_list_value(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                            ProtobufCMessage *m) {
-  if (!json_is_array(j)) return fail(c, "expected an array (google.protobuf.ListValue), got %s", jtype(j));
+  if (!j_is_array(j)) return fail(c, "expected an array (google.protobuf.ListValue), got %s", jtype(j));
   const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, 1);
   lkjson__path_item *pi = lkjson__path_push(&c->path, f->name, -1);
   int ok = 1;
-  for (size_t i = 0; i < json_array_size(j) && ok; i++) {
+  size_t cap = *(size_t *)MEMBER(m, f->quantifier_offset);
+  for (size_t i = 0; i < j_size(j) && ok; i++) {
     pi->index = (long)i;
     ProtobufCMessage *sub = new_msg(c, f->descriptor);
-    void *slot = sub ? grow(c, m, f) : NULL;
+    void *slot = sub ? grow(c, m, f, &cap, j->n - i) : NULL;
     if (!slot) {
       ok = nomem(c);
       break;
     }
     *(ProtobufCMessage **)slot = sub;
     c->depth++;
-    ok = fill_msg(c, f->descriptor, json_array_get(j, i), sub);
+    ok = fill_msg(c, f->descriptor, j_array_get(j, i), sub);
     c->depth--;
   }
   c->path.depth--;
@@ -668,15 +714,15 @@ static int read_list_value(ictx *c, const ProtobufCMessageDescriptor *d, const j
 /* google.protobuf.Value: any JSON value, into the matching arm of `kind`
  * (null: null_value, number, string, boolean, object: struct_value, array:
  * list_value), as @bufbuild/protobuf reads it. */
-static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                       ProtobufCMessage *m) {
   uint32_t no;
-  switch (json_typeof(j)) {
-  case JSON_NULL: no = 1; break;
-  case JSON_INTEGER: case JSON_REAL: no = 2; break;
-  case JSON_STRING: no = 3; break;
-  case JSON_TRUE: case JSON_FALSE: no = 4; break;
-  case JSON_OBJECT: no = 5; break;
+  switch (j->type) {
+  case LKJSON__JNULL: no = 1; break;
+  case LKJSON__JNUMBER: no = 2; break;
+  case LKJSON__JSTRING: no = 3; break;
+  case LKJSON__JTRUE: case LKJSON__JFALSE: no = 4; break;
+  case LKJSON__JOBJECT: no = 5; break;
   default: no = 6; break;
   }
   const ProtobufCFieldDescriptor *f = lkjson__field_by_number(d, no);
@@ -686,9 +732,9 @@ static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t
   int ok = 1;
   switch (no) {
   case 1: *(int *)p = 0; break;
-  case 2: *(double *)p = json_number_value(j); break;
+  case 2: *(double *)p = j->d; break;
   case 3: ok = get_string(c, j, (char **)p); break;
-  case 4: *(protobuf_c_boolean *)p = json_is_true(j); break;
+  case 4: *(protobuf_c_boolean *)p = j_is_true(j); break;
   default: {
     ProtobufCMessage *sub = new_msg(c, f->descriptor);
     *(ProtobufCMessage **)p = sub;
@@ -708,7 +754,7 @@ static int read_value(ictx *c, const ProtobufCMessageDescriptor *d, const json_t
 
 /* ------------------------------------------------------------------------ */
 
-static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                     ProtobufCMessage *m) {
   if (c->depth > LKJSON__MAX_DEPTH) return fail(c, "messages nested deeper than 100 levels");
   switch (lkjson__wkt(d)) {
@@ -721,15 +767,16 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
   case LKJSON__WKT_UNSUPPORTED: return fail(c, "well-known type %s has no JSON form in lkproto", d->name);
   default: break;
   }
-  if (!json_is_object(j)) return fail(c, "expected an object (%s), got %s", d->name, jtype(j));
-  const char *key;
-  size_t key_len;
-  const json_t *val;
+  if (!j_is_object(j)) return fail(c, "expected an object (%s), got %s", d->name, jtype(j));
   unsigned seen_n = 0;
   unsigned seen_q[64];
   const char *seen_k[64];
-  json_object_keylen_foreach((json_t *)j, key, key_len, val) {
-    const ProtobufCFieldDescriptor *f = key_len == strlen(key) ? find_json_field(d, key) : NULL;
+  for (size_t mi = 0; mi < j->n; mi++) {
+    const char *key = j->u.members[mi].key;
+    size_t key_len = j->u.members[mi].key_len;
+    const lkjson__jv *val = j->u.members[mi].val;
+    const ProtobufCFieldDescriptor *f = find_json_field(d, key); /* (keys hold no U+0000) */
+    (void)key_len;
     if (!f) {
       if (c->flags & LKJSON_IGNORE_UNKNOWN) continue;
       lkjson__path_push(&c->path, key, -1);
@@ -738,7 +785,7 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
       return r;
     }
     int real_oneof = (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) && oneof_size(d, f) > 1;
-    int is_null = json_is_null(val);
+    int is_null = j_is_null(val);
     if (is_null && !real_oneof) {
       /* null: "not set".  A scalar (or the scalar of a proto3 optional) is
        * cleared; repeated fields, maps and messages are left as they are. */
@@ -770,7 +817,7 @@ static int fill_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *
 }
 
 /* The message of JSON value j, packed into arena memory (*out, *outn). */
-static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t *j,
+static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const lkjson__jv *j,
                       uint8_t **out, size_t *outn) {
   ProtobufCMessage *m = new_msg(c, d);
   if (!m) return nomem(c);
@@ -782,30 +829,38 @@ static int encode_msg(ictx *c, const ProtobufCMessageDescriptor *d, const json_t
   return 1;
 }
 
+/* Every number of the tree read as a double (no recursion: the tree may be
+ * deep; the arrays and objects are walked with an explicit stack in their
+ * own `is_int` fields, which they do not use). */
+static void all_real(lkjson__jv *root) {
+  lkjson__jv *stack[LKJSON__JSON_MAX_DEPTH + 2];
+  size_t idx[LKJSON__JSON_MAX_DEPTH + 2];
+  int top = 0;
+  stack[0] = root;
+  idx[0] = 0;
+  while (top >= 0) {
+    lkjson__jv *v = stack[top];
+    if (v->type == LKJSON__JNUMBER) v->is_int = 0;
+    if ((v->type != LKJSON__JARRAY && v->type != LKJSON__JOBJECT) || idx[top] >= v->n) {
+      top--;
+      continue;
+    }
+    size_t i = idx[top]++;
+    lkjson__jv *child = v->type == LKJSON__JARRAY ? v->u.items[i] : v->u.members[i].val;
+    stack[++top] = child;
+    idx[top] = 0;
+  }
+}
+
 ProtobufCMessage *lkjson__json_read(lkjson__arena *ar, const ProtobufCMessageDescriptor *desc,
                                     const char *text, size_t n, unsigned flags, lkjson__err *e) {
-  json_error_t je;
   int as_real = 0;
-  json_t *j = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &je);
-  if (!j && json_error_code(&je) == json_error_numeric_overflow && strstr(je.text, "integer")) {
-    /* An integer literal beyond 64 bits (a double such as 100000000000000000000
-     * written without exponent, as JavaScript does): read numbers as doubles,
-     * as JavaScript's JSON.parse() does. */
-    as_real = 1;
-    j = json_loadb(text, n, JSON_DECODE_ANY | JSON_ALLOW_NUL | JSON_DECODE_INT_AS_REAL, &je);
-  }
-  if (!j) {
-    if (json_error_code(&je) == json_error_out_of_memory) {
-      lkjson__err_set(e, LKJSON_NOMEM, "out of memory (JSON parser)");
-      return NULL;
-    }
-    lkjson__err_set(e, LKJSON_BAD_SYNTAX, "invalid JSON at line %d column %d: %s", je.line,
-                    je.column, je.text);
-    e->line = je.line;
-    e->column = je.column;
-    e->offset = je.position >= 0 ? (size_t)je.position : (size_t)-1;
-    return NULL;
-  }
+  lkjson__jv *j = lkjson__json_parse(ar, text, n, &as_real, e);
+  if (!j) return NULL;
+  /* An integer literal beyond 64 bits (a double such as 100000000000000000000
+   * written without exponent, as JavaScript does): every number is read as
+   * a double, as JavaScript's JSON.parse() does. */
+  if (as_real) all_real(j);
   ictx c;
   c.ar = ar;
   c.flags = flags;
@@ -815,6 +870,5 @@ ProtobufCMessage *lkjson__json_read(lkjson__arena *ar, const ProtobufCMessageDes
   c.ints_as_real = as_real;
   ProtobufCMessage *m = new_msg(&c, desc);
   int ok = m ? fill_msg(&c, desc, j, m) : nomem(&c);
-  json_decref(j);
   return ok ? m : NULL;
 }

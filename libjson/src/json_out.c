@@ -37,11 +37,24 @@ static int nomem(octx *c) {
   return 0;
 }
 
+/* 1 for the bytes a JSON string must escape: '"', '\\', below 0x20. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+
 static void put_string(lkjson__buf *o, const unsigned char *s, size_t n) {
   lkjson__buf_putc(o, '"');
   size_t run = 0;
   for (size_t i = 0; i < n; i++) {
     unsigned char ch = s[i];
+    if (!needs_escape[ch]) {
+      if (ch < 0x80) { /* skip a run of plain ASCII at once */
+        size_t k = lkjson__plain_prefix(s + i, n - i);
+        if (k > 1) i += k - 1;
+      }
+      continue;
+    }
     const char *esc = NULL;
     char u[8];
     switch (ch) {
@@ -70,6 +83,34 @@ static void put_string(lkjson__buf *o, const unsigned char *s, size_t n) {
 
 static void put_cstring(lkjson__buf *o, const char *s) {
   put_string(o, (const unsigned char *)s, strlen(s));
+}
+
+/* The JSON name of a field (lowerCamelCase, protoc's rule), quoted, written
+ * straight into the buffer (names are ASCII identifiers: no escaping). */
+static void put_json_name(lkjson__buf *o, const char *name) {
+  size_t n = strlen(name);
+  lkjson__buf_putc(o, '"');
+  if (o->cap - o->len < n + 2) {
+    char jn[256];
+    lkjson__json_name(name, jn, sizeof jn);
+    lkjson__buf_puts(o, jn);
+  } else {
+    char *w = o->data + o->len;
+    int cap = 0;
+    for (const char *p = name; *p; p++) {
+      if (*p == '_') {
+        cap = 1;
+      } else if (cap) {
+        *w++ = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+        cap = 0;
+      } else {
+        *w++ = *p;
+      }
+    }
+    o->len = (size_t)(w - o->data);
+    o->data[o->len] = '\0';
+  }
+  lkjson__buf_putc(o, '"');
 }
 
 static int32_t as_i32(uint64_t u) { return (int32_t)(uint32_t)(u & 0xFFFFFFFFu); }
@@ -122,34 +163,52 @@ static void put_number(lkjson__buf *o, double d) {
     lkjson__format_double(o, d);
 }
 
+/* A decimal integer, optionally between quotes (no printf: the hot path). */
+static void put_int(lkjson__buf *o, uint64_t mag, int neg, int quoted) {
+  char tmp[24];
+  size_t i = sizeof tmp;
+  if (quoted) tmp[--i] = '"';
+  do {
+    tmp[--i] = (char)('0' + mag % 10);
+    mag /= 10;
+  } while (mag);
+  if (neg) tmp[--i] = '-';
+  if (quoted) tmp[--i] = '"';
+  lkjson__buf_put(o, tmp + i, sizeof tmp - i);
+}
+
+static void put_i64(lkjson__buf *o, int64_t v, int quoted) {
+  put_int(o, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v, v < 0, quoted);
+}
+
 /* A scalar or enum value; `quoted` forces a string (map keys). */
 static void put_scalar(octx *c, lkjson__buf *o, const ProtobufCFieldDescriptor *f, lkjson__val v, int quoted) {
-  const char *q = quoted ? "\"" : "";
   switch (f->type) {
   case PROTOBUF_C_TYPE_INT32:
   case PROTOBUF_C_TYPE_SFIXED32:
-    lkjson__buf_printf(o, "%s%" PRId32 "%s", q, as_i32(v.u), q);
+    put_i64(o, as_i32(v.u), quoted);
     break;
   case PROTOBUF_C_TYPE_SINT32:
-    lkjson__buf_printf(o, "%s%" PRId32 "%s", q, zigzag32(v.u), q);
+    put_i64(o, zigzag32(v.u), quoted);
     break;
   case PROTOBUF_C_TYPE_UINT32:
   case PROTOBUF_C_TYPE_FIXED32:
-    lkjson__buf_printf(o, "%s%" PRIu32 "%s", q, (uint32_t)(v.u & 0xFFFFFFFFu), q);
+    put_int(o, v.u & 0xFFFFFFFFu, 0, quoted);
     break;
   case PROTOBUF_C_TYPE_INT64:
   case PROTOBUF_C_TYPE_SFIXED64:
-    lkjson__buf_printf(o, "\"%" PRId64 "\"", (int64_t)v.u);
+    put_i64(o, (int64_t)v.u, 1);
     break;
   case PROTOBUF_C_TYPE_SINT64:
-    lkjson__buf_printf(o, "\"%" PRId64 "\"", zigzag64(v.u));
+    put_i64(o, zigzag64(v.u), 1);
     break;
   case PROTOBUF_C_TYPE_UINT64:
   case PROTOBUF_C_TYPE_FIXED64:
-    lkjson__buf_printf(o, "\"%" PRIu64 "\"", v.u);
+    put_int(o, v.u, 0, 1);
     break;
   case PROTOBUF_C_TYPE_BOOL:
-    lkjson__buf_printf(o, "%s%s%s", q, v.u ? "true" : "false", q);
+    if (quoted) lkjson__buf_puts(o, v.u ? "\"true\"" : "\"false\"");
+    else lkjson__buf_puts(o, v.u ? "true" : "false");
     break;
   case PROTOBUF_C_TYPE_FLOAT:
     put_number(o, as_float(v.u));
@@ -162,7 +221,7 @@ static void put_scalar(octx *c, lkjson__buf *o, const ProtobufCFieldDescriptor *
     if (name)
       put_cstring(o, name);
     else
-      lkjson__buf_printf(o, "%" PRId32, as_i32(v.u));
+      put_i64(o, as_i32(v.u), 0);
     break;
   }
   case PROTOBUF_C_TYPE_STRING:
@@ -345,7 +404,10 @@ static int put_map(octx *c, lkjson__buf *o, const ProtobufCFieldDescriptor *f, c
     ks[i].key = key;
     ks[i].idx = i;
   }
-  qsort(ks, s->n, sizeof *ks, keyed_cmp);
+  /* Encoders write maps in key order, often: sort only when not sorted. */
+  int sorted = 1;
+  for (size_t i = 1; i < s->n && sorted; i++) sorted = keyed_cmp(&ks[i - 1], &ks[i]) < 0;
+  if (!sorted) qsort(ks, s->n, sizeof *ks, keyed_cmp);
   int ok = 1, first = 1;
   lkjson__buf_putc(o, '{');
   for (size_t i = 0; i < s->n && ok; i++) {
@@ -465,9 +527,18 @@ static int put_msg(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d,
   }
   int first = 1;
   int emit_defaults = (c->flags & LKJSON_EMIT_DEFAULTS) != 0;
+  /* The slot of each field, by field index (slots are in wire order). */
+  uint16_t idx[256];
+  int indexed = d->n_fields <= 256 && m && m->n <= 0xFFFF;
+  if (indexed) {
+    memset(idx, 0xFF, d->n_fields * sizeof idx[0]);
+    for (size_t k = 0; k < m->n; k++) idx[m->slots[k].field] = (uint16_t)k;
+  }
   lkjson__buf_putc(o, '{');
   for (unsigned i = 0; i < d->n_fields; i++) {
-    const lkjson__slot *s = m ? lkjson__msg_slot(m, i) : NULL;
+    const lkjson__slot *s = !m         ? NULL
+                            : indexed ? (idx[i] == 0xFFFF ? NULL : &m->slots[idx[i]])
+                                      : lkjson__msg_slot(m, i);
     const ProtobufCFieldDescriptor *f = &d->fields[i];
     int repeated = f->label == PROTOBUF_C_LABEL_REPEATED;
     int presence = (f->flags & PROTOBUF_C_FIELD_FLAG_ONEOF) || f->type == PROTOBUF_C_TYPE_MESSAGE ||
@@ -484,13 +555,8 @@ static int put_msg(octx *c, lkjson__buf *o, const ProtobufCMessageDescriptor *d,
     }
     if (!first) lkjson__buf_putc(o, ',');
     first = 0;
-    if (c->flags & LKJSON_PROTO_NAMES) {
-      put_cstring(o, f->name);
-    } else {
-      char jn[256];
-      lkjson__json_name(f->name, jn, sizeof jn);
-      put_cstring(o, jn);
-    }
+    if (c->flags & LKJSON_PROTO_NAMES) put_cstring(o, f->name);
+    else put_json_name(o, f->name);
     lkjson__buf_putc(o, ':');
     lkjson__path_item *pi = lkjson__path_push(&c->path, f->name, -1);
     int ok = 1;

@@ -9,8 +9,9 @@
  *                 binary protobuf into a small value tree (lkjson__msg)
  *   json_out.c    the value tree as canonical proto3 JSON (what
  *                 @bufbuild/protobuf's toJson() writes)
- *   json_in.c     proto3 JSON (parsed by jansson) into a protobuf-c message
- *                 struct, packed with protobuf_c_message_pack()
+ *   json_parse.c  a strict JSON parser into a value tree in the arena
+ *   json_in.c     proto3 JSON (that tree) into a protobuf-c message struct,
+ *                 packed with protobuf_c_message_pack()
  *   util.c        allocator, arena, growable buffer, errors, base64, UTF-8,
  *                 number format
  *   api.c         the public functions of lkjson/json.h
@@ -24,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <protobuf-c/protobuf-c.h>
 
@@ -75,7 +77,15 @@ typedef struct lkjson__buf {
 void lkjson__buf_init(lkjson__buf *b, const lkjson_allocator *a);
 void lkjson__buf_put(lkjson__buf *b, const void *p, size_t n);
 void lkjson__buf_puts(lkjson__buf *b, const char *s);
-void lkjson__buf_putc(lkjson__buf *b, char c);
+void lkjson__buf_putc_slow(lkjson__buf *b, char c);
+static inline void lkjson__buf_putc(lkjson__buf *b, char c) {
+  if (b->len + 1 < b->cap) { /* the common case: room for c and the NUL */
+    b->data[b->len++] = c;
+    b->data[b->len] = '\0';
+    return;
+  }
+  lkjson__buf_putc_slow(b, c);
+}
 void lkjson__buf_printf(lkjson__buf *b, const char *fmt, ...) LKJSON__PRINTF(2, 3);
 void lkjson__buf_free(lkjson__buf *b);
 
@@ -117,6 +127,24 @@ void lkjson__path_format(const lkjson__path *p, char *out, size_t outsz);
 
 /* ---------------------------------------------------------------------------
  * Encodings (util.c). */
+/* The number of bytes at the start of [s, s+n) that a JSON string holds as
+ * they are: printable ASCII other than '"' and '\\' (8 bytes at a time). */
+static inline size_t lkjson__plain_prefix(const unsigned char *s, size_t n) {
+  const uint64_t ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+  size_t i = 0;
+  while (n - i >= 8) {
+    uint64_t w;
+    memcpy(&w, s + i, 8);
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t bad = (w & highs) | ((w - ones * 0x20) & ~w & highs) | ((q - ones) & ~q & highs) |
+                   ((b - ones) & ~b & highs);
+    if (bad) break;
+    i += 8;
+  }
+  while (i < n && s[i] >= 0x20 && s[i] < 0x80 && s[i] != '"' && s[i] != '\\') i++;
+  return i;
+}
+
 /* 1 when [s, s+n) is valid UTF-8 (no overlong forms, no surrogates, at most
  * U+10FFFF); otherwise 0 and *bad is the offset of the first bad byte. */
 int lkjson__utf8_valid(const unsigned char *s, size_t n, size_t *bad);
@@ -216,6 +244,39 @@ const lkjson__slot *lkjson__msg_slot(const lkjson__msg *m, unsigned field);
 LKJSON__NODISCARD int lkjson__json_write(lkjson__arena *ar, lkjson__buf *out,
                                          const lkjson__msg *m, const unsigned char *buf,
                                          unsigned flags, lkjson__err *e);
+
+/* The JSON value tree (json_parse.c), in an arena.  Strings are
+ * NUL-terminated (and may hold U+0000: n is their length). */
+#define LKJSON__JSON_MAX_DEPTH 512
+enum {
+  LKJSON__JNULL = 0, LKJSON__JFALSE, LKJSON__JTRUE, LKJSON__JNUMBER, LKJSON__JSTRING,
+  LKJSON__JARRAY, LKJSON__JOBJECT
+};
+typedef struct lkjson__jv lkjson__jv;
+typedef struct lkjson__jmember {
+  const char *key;
+  size_t key_len;
+  lkjson__jv *val;
+} lkjson__jmember;
+struct lkjson__jv {
+  int type;
+  int is_int;  /* number: integer syntax, fits int64 (then i) */
+  size_t n;    /* string: bytes; array, object: elements */
+  union {
+    const char *s;
+    lkjson__jv **items;
+    lkjson__jmember *members; /* in document order, keys unique */
+  } u;
+  double d;    /* number */
+  int64_t i;
+};
+/* Parses [text, text+n) into the arena; NULL with e set (LKJSON_BAD_SYNTAX
+ * with line, column and offset; LKJSON_NOMEM).  *int_overflow: an integer
+ * literal did not fit 64 bits. */
+LKJSON__NODISCARD lkjson__jv *lkjson__json_parse(lkjson__arena *ar, const char *text, size_t n,
+                                                 int *int_overflow, lkjson__err *e);
+/* The member `key` of an object, or NULL. */
+const lkjson__jv *lkjson__jv_get(const lkjson__jv *obj, const char *key);
 
 /* Parses one JSON document [text, text+n) as a message of type desc and
  * builds its protobuf-c message struct in the arena; returns it (to pack),

@@ -125,14 +125,7 @@ void lkjson__buf_put(lkjson__buf *b, const void *p, size_t n) {
 
 void lkjson__buf_puts(lkjson__buf *b, const char *s) { lkjson__buf_put(b, s, strlen(s)); }
 
-void lkjson__buf_putc(lkjson__buf *b, char c) {
-  if (b->len + 1 < b->cap) { /* the common case: room for c and the NUL */
-    b->data[b->len++] = c;
-    b->data[b->len] = '\0';
-    return;
-  }
-  lkjson__buf_put(b, &c, 1);
-}
+void lkjson__buf_putc_slow(lkjson__buf *b, char c) { lkjson__buf_put(b, &c, 1); }
 
 void lkjson__buf_printf(lkjson__buf *b, const char *fmt, ...) {
   va_list ap;
@@ -191,6 +184,14 @@ void lkjson__path_format(const lkjson__path *p, char *out, size_t outsz) {
 int lkjson__utf8_valid(const unsigned char *s, size_t n, size_t *bad) {
   size_t i = 0;
   while (i < n) {
+    /* ASCII, 8 bytes at a time */
+    while (n - i >= 8) {
+      uint64_t w;
+      memcpy(&w, s + i, 8);
+      if (w & 0x8080808080808080u) break;
+      i += 8;
+    }
+    if (i >= n) break;
     unsigned c = s[i];
     size_t k;
     unsigned lo = 0x80, hi = 0xBF;

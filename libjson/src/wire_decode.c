@@ -49,6 +49,10 @@ static int nomem(dctx *c) {
 
 /* 1: ok; 0: error set. */
 static int varint(dctx *c, size_t *pos, size_t end, uint64_t *out, const char *what) {
+  if (*pos < end && c->buf[*pos] < 0x80) { /* one byte: most tags and lengths */
+    *out = c->buf[(*pos)++];
+    return 1;
+  }
   uint64_t v = 0;
   size_t start = *pos;
   for (unsigned i = 0; i < 10; i++) {
@@ -139,6 +143,8 @@ const lkjson__slot *lkjson__msg_slot(const lkjson__msg *m, unsigned field) {
 /* The slot of field (a new one when the field was not seen yet), or NULL
  * when memory ran out. */
 static lkjson__slot *slot_get(lkjson__arena *ar, lkjson__msg *m, unsigned field) {
+  /* the field of the last slot comes again (repeated fields, maps) */
+  if (m->n && m->slots[m->n - 1].field == field) return &m->slots[m->n - 1];
   for (size_t i = 0; i < m->n; i++)
     if (m->slots[i].field == field) return &m->slots[i];
   if (m->n == m->cap) {

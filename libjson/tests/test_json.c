@@ -326,6 +326,56 @@ static void test_bad_json(void **state) {
   expect_bad(PI, "{\"joinedAt\":\"1x\"}", LKJSON_BAD_VALUE, "joined_at", "not a decimal integer");
   expect_bad("livekit.DataPacket", "{\"user\":{},\"speaker\":{}}", LKJSON_BAD_VALUE, NULL,
              "more than one field of a oneof");
+  /* The parser: JSON.parse()'s rules where it is strict, jansson's where it
+   * was (the reader before liblkjson's own parser). */
+  expect_bad(PI, "{\"sid\":\"\\ud800\"}", LKJSON_BAD_SYNTAX, "", "lone high surrogate");
+  expect_bad(PI, "{\"sid\":\"\\udc00x\"}", LKJSON_BAD_SYNTAX, "", "lone low surrogate");
+  expect_bad(PI, "{\"sid\":\"a\\u0000b\"}", LKJSON_BAD_VALUE, "sid", "U+0000 in string");
+  expect_bad(PI, "{\"attributes\":{\"a\\u0000\":\"x\"}}", LKJSON_BAD_SYNTAX, "", "NUL byte in object key");
+  expect_bad(PI, "{\"version\":01}", LKJSON_BAD_SYNTAX, "", "leading zero");
+  expect_bad(PI, "{\"version\":1.}", LKJSON_BAD_SYNTAX, "", "invalid number");
+  expect_bad(PI, "{\"version\":1e400}", LKJSON_BAD_SYNTAX, "", "real number overflow");
+  expect_bad(PI, "{\"sid\":\"a\tb\"}", LKJSON_BAD_SYNTAX, "", "control character");
+  expect_bad(PI, "{\"sid\":\"x\"} x", LKJSON_BAD_SYNTAX, "", "end of input expected");
+  expect_bad(PI, "{\"sid\":\"x\",}", LKJSON_BAD_SYNTAX, "", "string or '}' expected");
+  /* An integer literal beyond 64 bits: every number read as a double (as
+   * JavaScript), so a 64-bit field refuses a literal it cannot hold exactly. */
+  expect_bad(PI, "{\"version\":1,\"joinedAt\":123456789012345678901234}", LKJSON_BAD_VALUE,
+             "joined_at", "too large to read exactly");
+  /* Nesting: 512 arrays and objects at most. */
+  {
+    static char deep[2048];
+    size_t k = 0;
+    k += (size_t)snprintf(deep, sizeof deep, "{\"bogus\":");
+    for (int i = 0; i < 600; i++) deep[k++] = '[';
+    for (int i = 0; i < 600; i++) deep[k++] = ']';
+    deep[k++] = '}';
+    deep[k] = 0;
+    expect_bad(PI, deep, LKJSON_BAD_SYNTAX, "", "nested too deeply");
+  }
+  /* A repeated key: the last value, in the first one's place (JSON.parse). */
+  {
+    uint8_t b1[64], b2[64];
+    size_t n1, n2;
+    const char *dup = "{\"sid\":\"a\",\"identity\":\"i\",\"sid\":\"b\"}";
+    assert_int_equal(lkjson_from_json(PI, dup, strlen(dup), NULL, b1, sizeof b1, &n1, NULL), LKJSON_OK);
+    const char *last = "{\"sid\":\"b\",\"identity\":\"i\"}";
+    assert_int_equal(lkjson_from_json(PI, last, strlen(last), NULL, b2, sizeof b2, &n2, NULL), LKJSON_OK);
+    assert_int_equal(n1, n2);
+    assert_memory_equal(b1, b2, n1);
+    /* a message given twice: the second replaces the first (not merged) */
+    const char *dm = "{\"permission\":{\"canPublish\":true},\"permission\":{\"canSubscribe\":true}}";
+    assert_int_equal(lkjson_from_json(PI, dm, strlen(dm), NULL, b1, sizeof b1, &n1, NULL), LKJSON_OK);
+    char j[128];
+    size_t need;
+    assert_int_equal(lkjson_to_json(PI, b1, n1, NULL, j, sizeof j, &need, NULL), LKJSON_OK);
+    assert_string_equal(j, "{\"permission\":{\"canSubscribe\":true}}");
+    /* escapes and a surrogate pair read back to UTF-8 */
+    const char *esc = "{\"identity\":\"\\u00e9\\ud83d\\ude00\\n\\\"\\/\"}";
+    assert_int_equal(lkjson_from_json(PI, esc, strlen(esc), NULL, b1, sizeof b1, &n1, NULL), LKJSON_OK);
+    assert_int_equal(lkjson_to_json(PI, b1, n1, NULL, j, sizeof j, &need, NULL), LKJSON_OK);
+    assert_string_equal(j, "{\"identity\":\"\xc3\xa9\xf0\x9f\x98\x80\\n\\\"/\"}");
+  }
   /* The syntax error gives line, column and position. */
   lkjson_error e;
   size_t need;

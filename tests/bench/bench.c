@@ -38,6 +38,12 @@
  * Exit status 1 on any difference.  It never looks at timings.  (The same
  * checks run in a full run too.)
  *
+ * JSON (section 6): liblkjson's binary -> JSON and JSON -> binary of a
+ * ParticipantInfo with 100 attributes and of a WebhookEvent, against
+ * @livekit/protocol's fromBinary+toJsonString and fromJsonString+toBinary
+ * (bench.mjs, "json" lines of the inputs); --smoke checks that both sides
+ * write the same JSON text.
+ *
  * --inputs FILE writes the inputs of the update path (hex, one case per
  * line) for bench.mjs; --js FILE reads its results (timings, or in smoke
  * mode the output bytes); --callgrind FILE reads the data callgrind.sh
@@ -58,6 +64,7 @@
 #include <lkattrs/lkattrs.h>
 #include <lkattrs/nanopb.h>
 #include <lkattrs/participant.h>
+#include <lkjson/json.h>
 #include <lkattrs/wire.h>
 #include <pb_decode.h>
 
@@ -1107,6 +1114,16 @@ typedef struct {
 static js_row g_js[64];
 static size_t g_njs;
 
+/* JSON rows of bench.mjs: "json NAME to|from med min max", and in smoke
+ * mode "jsontext NAME HEX" (LiveKit's toJsonString() of the message). */
+typedef struct {
+  char name[32], dir[8];
+  stat3 t;
+  char *text_hex;
+} js_json_row;
+static js_json_row g_jsj[16];
+static size_t g_njsj;
+
 static void read_js(const char *path) {
   FILE *f = fopen(path, "r");
   char *line = NULL, *ih = xmalloc(1 << 16), *rh = xmalloc(1 << 14);
@@ -1124,6 +1141,17 @@ static void read_js(const char *path) {
       r->info_hex = xstrdup(ih);
       r->resp_hex = xstrdup(rh);
       g_njs++;
+    } else if (g_njsj < 16) {
+      js_json_row *j = &g_jsj[g_njsj];
+      memset(j, 0, sizeof *j);
+      if (sscanf(line, "json %31s %7s %lf %lf %lf", j->name, j->dir, &j->t.med, &j->t.min,
+                 &j->t.max) == 5) {
+        g_njsj++;
+      } else if (sscanf(line, "jsontext %31s %65535s", j->name, ih) == 2) {
+        strcpy(j->dir, "text");
+        j->text_hex = xstrdup(ih);
+        g_njsj++;
+      }
     }
   }
   free(line);
@@ -1270,6 +1298,166 @@ static double profile_share(const char *path, size_t n, size_t k, int cls) {
 
 /* ---- one path alone (for callgrind) ---- */
 
+/* ---- JSON: liblkjson against LiveKit's toJson / fromJson ---- */
+
+typedef struct {
+  const char *name, *type, *what;
+  unsigned char *bin;
+  size_t bin_len;
+  char *json; /* liblkjson's JSON of bin (what LiveKit writes too) */
+  size_t json_len;
+  char *out; /* to-JSON buffer */
+  unsigned char *bout; /* to-binary buffer */
+} json_case;
+
+#define JSON_CASES 2
+
+/* The JSON text of a participant with n attributes (keys in order, some
+ * values non-ASCII), as a client or a webhook would carry it. */
+static void json_participant(FILE *f, size_t n, unsigned tag) {
+  fprintf(f,
+          "{\"sid\":\"PA_k3Jd8sQ2mZ%u\",\"identity\":\"participant-identity-%04u\","
+          "\"state\":\"ACTIVE\",\"tracks\":[{\"sid\":\"TR_AMx2k9sLq0\",\"type\":\"AUDIO\","
+          "\"name\":\"microphone\",\"source\":\"MICROPHONE\",\"mimeType\":\"audio/opus\"},"
+          "{\"sid\":\"TR_VMa8nq2Lp1\",\"type\":\"VIDEO\",\"name\":\"camera\",\"width\":1280,"
+          "\"height\":720,\"source\":\"CAMERA\",\"mimeType\":\"video/VP8\"}],"
+          "\"metadata\":\"{\\\"role\\\":\\\"speaker\\\",\\\"hand\\\":false}\","
+          "\"joinedAt\":\"1700000000\",\"name\":\"Participant %u\",\"version\":7,"
+          "\"permission\":{\"canSubscribe\":true,\"canPublish\":true,\"canPublishData\":true,"
+          "\"canPublishSources\":[\"CAMERA\",\"MICROPHONE\"],\"canUpdateMetadata\":true},"
+          "\"region\":\"eu-west-1\",\"kind\":\"STANDARD\",\"attributes\":{",
+          tag, tag, tag);
+  for (size_t i = 0; i < n; i++) {
+    char v[64];
+    rand_text(v, 16 + rnd() % 24, i % 4 == 3);
+    fprintf(f, "%s\"attr-%03zu\":\"%s\"", i ? "," : "", i, v);
+  }
+  fprintf(f, "},\"joinedAtMs\":\"1700000000123\"}");
+}
+
+static void json_setup(json_case *c, int which) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (!f) die("open_memstream");
+  rng = 0x4A534F4E00000000u + (uint64_t)which;
+  if (which == 0) {
+    c->name = "participant";
+    c->type = "livekit.ParticipantInfo";
+    c->what = "ParticipantInfo, 100 attributes";
+    json_participant(f, 100, 1);
+  } else {
+    c->name = "webhook";
+    c->type = "livekit.WebhookEvent";
+    c->what = "WebhookEvent (participant_joined, 8 attributes)";
+    fprintf(f, "{\"event\":\"participant_joined\",\"room\":{\"sid\":\"RM_Hq7sJ2kLm9\","
+               "\"name\":\"standup-room\",\"emptyTimeout\":300,\"maxParticipants\":50,"
+               "\"creationTime\":\"1700000000\",\"metadata\":\"{\\\"team\\\":\\\"core\\\"}\","
+               "\"numParticipants\":4,\"numPublishers\":2,\"activeRecording\":true,"
+               "\"creationTimeMs\":\"1700000000456\",\"departureTimeout\":20},\"participant\":");
+    json_participant(f, 8, 2);
+    fprintf(f, ",\"id\":\"EV_p2Zk8Wq4Jd1\",\"createdAt\":\"1700000123\"}");
+  }
+  fclose(f);
+  lkjson_error e;
+  if (lkjson_from_json_alloc(c->type, text, len, NULL, &c->bin, &c->bin_len, &e) != LKJSON_OK) {
+    fprintf(stderr, "bench: the %s JSON: %s\n", c->name, e.message);
+    exit(2);
+  }
+  free(text);
+  if (lkjson_to_json_alloc(c->type, c->bin, c->bin_len, NULL, &c->json, &c->json_len, &e) !=
+      LKJSON_OK) {
+    fprintf(stderr, "bench: the %s binary: %s\n", c->name, e.message);
+    exit(2);
+  }
+  c->out = xmalloc(c->json_len + 1);
+  c->bout = xmalloc(c->bin_len + 1);
+}
+
+static void json_free(json_case *c) {
+  lkjson_free(NULL, c->bin, c->bin_len);
+  lkjson_free(NULL, c->json, c->json_len);
+  free(c->out);
+  free(c->bout);
+}
+
+/* binary -> JSON into a caller buffer */
+static void json_to(void *ctx) {
+  json_case *c = ctx;
+  size_t need;
+  if (lkjson_to_json(c->type, c->bin, c->bin_len, NULL, c->out, c->json_len + 1, &need, NULL) !=
+      LKJSON_OK)
+    die("lkjson_to_json");
+  g_sink += need;
+}
+
+/* JSON -> binary into a caller buffer */
+static void json_from(void *ctx) {
+  json_case *c = ctx;
+  size_t need;
+  if (lkjson_from_json(c->type, c->json, c->json_len, NULL, c->bout, c->bin_len + 1, &need,
+                       NULL) != LKJSON_OK)
+    die("lkjson_from_json");
+  g_sink += need;
+}
+
+typedef struct {
+  const char *name, *what;
+  size_t bin_len, json_len;
+  stat3 t[2];       /* to, from */
+  const js_json_row *js[2];
+} json_res;
+static json_res g_json[JSON_CASES];
+static size_t g_njson;
+
+static const js_json_row *find_jsj(const char *name, const char *dir) {
+  for (size_t i = 0; i < g_njsj; i++)
+    if (!strcmp(g_jsj[i].name, name) && !strcmp(g_jsj[i].dir, dir)) return &g_jsj[i];
+  return NULL;
+}
+
+/* Section 6; returns the number of failed checks (smoke: the JSON texts). */
+static int json_section(void) {
+  int fails = 0;
+  both("\n## 6. JSON: binary ⇄ canonical JSON (liblkjson) against @livekit/protocol\n\n"
+       "Per message: binary → JSON text (`lkjson_to_json()` into a caller buffer; JS: "
+       "`fromBinary()` + `toJsonString()`) and JSON text → binary (`lkjson_from_json()`; JS: "
+       "`fromJsonString()` + `toBinary()`), the same text on both sides (`make "
+       "check-bench-smoke` checks that LiveKit writes exactly liblkjson's JSON). Default "
+       "options; temporary memory from libc (liblkjson parses the JSON itself).\n\n"
+       "| message | binary | JSON | direction | ours | LiveKit's JS | JS / ours | ours, MB/s of JSON |\n"
+       "|---|---:|---:|---|---|---|---:|---:|\n");
+  for (int w = 0; w < JSON_CASES; w++) {
+    json_case c;
+    json_setup(&c, w);
+    const js_json_row *txt = find_jsj(c.name, "text");
+    if (txt && !hex_eq(txt->text_hex, (const unsigned char *)c.json, c.json_len)) {
+      fprintf(stderr, "bench: %s: LiveKit's toJsonString() differs from liblkjson's JSON:\n%s\n",
+              c.name, c.json);
+      fails++;
+    }
+    op_fn f[2] = {json_to, json_from};
+    void *x[2] = {&c, &c};
+    json_res *r = &g_json[g_njson++];
+    r->name = c.name;
+    r->what = c.what;
+    r->bin_len = c.bin_len;
+    r->json_len = c.json_len;
+    measure(2, f, x, r->t, NULL);
+    for (int d = 0; d < 2; d++) {
+      char a[96], b[96], q[32];
+      r->js[d] = find_jsj(c.name, d ? "from" : "to");
+      both("| %s | %zu B | %zu B | %s | %s | %s | %s | %.0f |\n", c.what, c.bin_len, c.json_len,
+           d ? "JSON → binary" : "binary → JSON", fmt_s(a, sizeof a, r->t[d]),
+           r->js[d] ? fmt_s(b, sizeof b, r->js[d]->t) : "not measured",
+           fmt_x(q, sizeof q, r->js[d] ? r->js[d]->t.med : 0, r->t[d].med),
+           (double)c.json_len / r->t[d].med * 1e3);
+    }
+    json_free(&c);
+  }
+  return fails;
+}
+
 /* The measured loop: callgrind collects inside this function only
  * (--toggle-collect=cg_loop), so setup and warm-up are not counted. */
 __attribute__((noinline)) void cg_loop(op_fn f, void *ctx, size_t iters);
@@ -1282,6 +1470,19 @@ static uint64_t read_seed(size_t n) { return 0x51ED270B27D1A3B5u ^ n; }
 #define TEXT_SEED 0x7E47u
 
 static int run_one(const char *name, size_t n, size_t k, size_t iters) {
+  if (!strncmp(name, "json-", 5)) { /* json-to|from-participant|webhook */
+    int to = !strncmp(name + 5, "to-", 3);
+    const char *which = name + 5 + (to ? 3 : 5);
+    json_case c;
+    json_setup(&c, strcmp(which, "participant") ? 1 : 0);
+    op_fn f = to ? json_to : json_from;
+    for (size_t i = 0; i < 4; i++) f(&c); /* warm up */
+    cg_loop(f, &c, iters);
+    json_free(&c);
+    (void)n;
+    (void)k;
+    return 0;
+  }
   if (!strncmp(name, "update-", 7)) {
     static const char *const paths[4] = {"update-ours", "update-kept", "update-stateless",
                                          "update-memcpy"};
@@ -1477,6 +1678,34 @@ static void target_update(int row, size_t n, size_t k, double want) {
   why("\n");
 }
 
+/* The rows of the targets table: ours >= 10x LiveKit's JS, each case and
+ * direction (issue 15). */
+static void target_json(int *row) {
+  char a[64], b[64], d[128], x[32], ir[32];
+  for (size_t i = 0; i < g_njson; i++)
+    for (int dir = 0; dir < 2; dir++) {
+      const json_res *r = &g_json[i];
+      const char *label = dir ? "JSON → binary" : "binary → JSON";
+      ++*row;
+      if (!r->js[dir]) {
+        top("| %d | JSON %s, %s: ≥ 10× LiveKit's JS | not measured | | | |\n", *row, label,
+            r->what);
+        continue;
+      }
+      double q = r->js[dir]->t.med / r->t[dir].med;
+      char path[32];
+      snprintf(path, sizeof path, "json-%s-%s", dir ? "from" : "to", r->name);
+      double cgi = cg_ir(path, 1, 1);
+      if (cgi > 0) snprintf(ir, sizeof ir, "%.0f per message", cgi);
+      else snprintf(ir, sizeof ir, "–");
+      shortfall(d, sizeof d, q, 10);
+      top("| %d | JSON %s, %s: ≥ 10× LiveKit's JS | %.1f× (%s vs %s) | %s | %s | %s |\n", *row,
+          label, r->what, q, fmt_t(a, sizeof a, r->t[dir].med),
+          fmt_t(b, sizeof b, r->js[dir]->t.med), ir, met(q >= 10), d);
+      (void)x;
+    }
+}
+
 static void write_targets(void) {
   int row = 0;
   char a[128], b[128], d[128], x[32];
@@ -1615,6 +1844,7 @@ static void write_targets(void) {
       top("| %d | heap allocations per update: 0 | %llu at n=%zu, k=%zu | | %s | |\n", row,
           worst, wn, wk, met(false));
   }
+  target_json(&row);
   fclose(g_why);
   if (g_why_len) top("\n%s", g_why_buf);
   free(g_why_buf);
@@ -1658,6 +1888,10 @@ static const cg_label cg_labels[] = {
     {"validate-attrs", "validate attributes (keys + values, strlen included), per attribute",
      'n', NULL},
     {"nanopb", "nanopb: decode a SignalResponse.update into the fixed map", 0, NULL},
+    {"json-to-participant", "JSON: ParticipantInfo (100 attributes), binary → JSON", 0, NULL},
+    {"json-from-participant", "JSON: ParticipantInfo (100 attributes), JSON → binary", 0, NULL},
+    {"json-to-webhook", "JSON: WebhookEvent, binary → JSON", 0, NULL},
+    {"json-from-webhook", "JSON: WebhookEvent, JSON → binary", 0, NULL},
 };
 
 static void write_cg_table(void) {
@@ -1777,6 +2011,15 @@ int main(int argc, char **argv) {
         upd_free(c);
         free(c);
       }
+    /* and the JSON cases: "json NAME TYPE binary_hex" */
+    for (int w = 0; w < JSON_CASES; w++) {
+      json_case c;
+      json_setup(&c, w);
+      fprintf(f, "json %s %s ", c.name, c.type);
+      hex(f, c.bin, c.bin_len);
+      fputc('\n', f);
+      json_free(&c);
+    }
     fclose(f);
     return 0;
   }
@@ -2114,6 +2357,8 @@ int main(int argc, char **argv) {
     free_attrs(a, n);
   }
 
+  fails += json_section();
+
   if (g_ncg) write_cg_table();
   else if (md)
     both("\n## Instruction counts\n\nNot measured in this run (`make bench` runs "
@@ -2140,7 +2385,8 @@ int main(int argc, char **argv) {
   if (g_smoke)
     printf("\nbench --smoke: every path gave the same bytes (ours, protobuf-c kept and "
            "stateless%s, also after an insert/delete), both readers the same attributes; our "
-           "update path allocated nothing\n",
-           g_njs ? ", LiveKit's JS" : "");
+           "update path allocated nothing%s\n",
+           g_njs ? ", LiveKit's JS" : "",
+           g_njsj ? "; liblkjson's JSON is LiveKit's toJsonString() text" : "");
   return 0;
 }

@@ -5,11 +5,18 @@
 // RequestResponse that echoes the request (what tests/bench/bench.c times for
 // the C paths).
 //
+// And the JSON conversions of section 6, as a JS service does them: binary
+// -> JSON text (fromBinary + toJsonString) and JSON text -> binary
+// (fromJsonString + toBinary), default options.
+//
 // usage: node bench.mjs INPUTS [--smoke] [--reps N] [--ms MS]
 //   INPUTS   written by `bench --inputs`: "n k info_hex request0_hex request1_hex"
-//            (request: an encoded SignalRequest {update_metadata})
-// prints "update n k median_ns min_ns max_ns" per line (ns per update), or
-// with --smoke "bytes n k info_hex resp_hex" after applying update0 once.
+//            (request: an encoded SignalRequest {update_metadata}), and
+//            "json NAME TYPE binary_hex"
+// prints "update n k median_ns min_ns max_ns" per line (ns per update) and
+// "json NAME to|from median_ns min_ns max_ns", or with --smoke
+// "bytes n k info_hex resp_hex" after applying update0 once and
+// "jsontext NAME hex" (toJsonString() of the message).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, dirname } from 'node:path';
@@ -67,13 +74,28 @@ function update(c) {
   c.turn ^= 1;
 }
 
-function measure(c) {
+// A JSON case: the message type and its bytes; text is LiveKit's JSON.
+function makeJsonCase(line) {
+  const [, name, type, binHex] = line.split(' ');
+  const T = lk[type.replace(/^livekit\./, '')];
+  if (!T) throw new Error(`no type ${type} in @livekit/protocol`);
+  const bin = hex(binHex);
+  const text = T.fromBinary(bin).toJsonString();
+  let sink = 0;
+  return {
+    name, T, bin, text,
+    to: () => { sink += T.fromBinary(bin).toJsonString().length; return sink; },
+    from: () => { sink += T.fromJsonString(text).toBinary().length; return sink; },
+  };
+}
+
+function measure(c, op = update) {
   const ns = () => Number(process.hrtime.bigint());
   // warm up (JIT), then calibrate to about `ms` per repetition
   let iters = 1;
   for (;;) {
     const t0 = ns();
-    for (let i = 0; i < iters; i++) update(c);
+    for (let i = 0; i < iters; i++) op(c);
     const dt = ns() - t0;
     if (dt > (ms * 1e6) / 4) {
       iters = Math.max(1, Math.round((ms * 1e6) / (dt / iters)));
@@ -84,7 +106,7 @@ function measure(c) {
   const v = [];
   for (let r = 0; r < reps; r++) {
     const t0 = ns();
-    for (let i = 0; i < iters; i++) update(c);
+    for (let i = 0; i < iters; i++) op(c);
     v.push((ns() - t0) / iters);
   }
   v.sort((a, b) => a - b);
@@ -93,6 +115,18 @@ function measure(c) {
 }
 
 for (const line of readFileSync(inputs, 'utf8').trim().split('\n')) {
+  if (line.startsWith('json ')) {
+    const j = makeJsonCase(line);
+    if (smoke) {
+      console.log(`jsontext ${j.name} ${Buffer.from(j.text, 'utf8').toString('hex')}`);
+    } else {
+      for (const dir of ['to', 'from']) {
+        const [med, min, max] = measure(j, (x) => x[dir]());
+        console.log(`json ${j.name} ${dir} ${med.toFixed(1)} ${min.toFixed(1)} ${max.toFixed(1)}`);
+      }
+    }
+    continue;
+  }
   const c = makeCase(line);
   if (smoke) {
     update(c);

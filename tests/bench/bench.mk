@@ -8,7 +8,7 @@ BENCH_OUT := $(BUILD)/bench
 -include $(wildcard $(BENCH_OUT)/*.d)
 BENCH_BIN := $(BENCH_OUT)/bench
 BENCH_FW := $(BENCH_OUT)/firmware
-BENCH_LIBS := $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
+BENCH_LIBS := $(LIBLKATTRS_NPB_A) $(LIBLKATTRS_A) $(LIBLKJSON_A) $(LIBLKPROTO_A) $(LIBLKPROTO_NANOPB_A)
 # protobuf-c's runtime linked statically when its archive is there, as
 # libattrs is: no PLT calls on either side, and callgrind sees the names of
 # its internal functions (the profiles of docs/performance.md).
@@ -22,8 +22,8 @@ BENCH_MS ?= 20
 
 $(BENCH_BIN): tests/bench/bench.c $(BENCH_LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ \
-	  $(BENCH_LIBS) $(BENCH_PBC_LIBS) $(NPB_LIBS) -pthread $(BENCH_WRAP) $(SANITIZE) $(LDFLAGS)
+	$(CC) $(STRICT_CFLAGS) $(BASE_CFLAGS) -Ilibattrs/include $(LKJSON_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) $(DEPFLAGS) $< -o $@ \
+	  $(BENCH_LIBS) $(BENCH_PBC_LIBS) $(NPB_LIBS) -lm -pthread $(BENCH_WRAP) $(SANITIZE) $(LDFLAGS)
 
 $(BENCH_FW): tests/bench/firmware.c $(LIBLKATTRS_A)
 	@mkdir -p $(dir $@)
@@ -31,7 +31,7 @@ $(BENCH_FW): tests/bench/firmware.c $(LIBLKATTRS_A)
 	  $(SANITIZE) $(LDFLAGS)
 
 ##@ Benchmarks
-## bench: libattrs vs two protobuf-c servers, memcpy and LiveKit's JS (update, read, validation, merge/diff, nanopb), with callgrind counts and the issue's targets; writes docs/performance.md
+## bench: libattrs vs two protobuf-c servers, memcpy and LiveKit's JS (update, read, validation, merge/diff, nanopb), liblkjson vs LiveKit's toJson/fromJson, with callgrind counts and the issues' targets; writes docs/performance.md
 bench: $(STAMP_SETUP) $(BENCH_BIN)
 	@$(BENCH_BIN) --inputs $(BENCH_OUT)/inputs.txt
 	@echo "bench: callgrind (instruction counts)..."
@@ -55,7 +55,7 @@ check-bench-smoke: $(STAMP_SETUP) $(BENCH_BIN) $(BENCH_FW)
 	@tail -1 $(BENCH_OUT)/smoke.log
 	@$(BENCH_FW) && echo "check-bench-smoke: client firmware: validate, fixed map, reader, merge, diff, writer as expected"
 	@for cc in gcc clang; do \
-	  $$cc $(STRICT_CFLAGS) -O2 -Ilibattrs/include $(PBC_CFLAGS) $(NPB_CFLAGS) -fsyntax-only \
+	  $$cc $(STRICT_CFLAGS) -O2 -Ilibattrs/include $(LKJSON_CFLAGS) $(PBC_CFLAGS) $(NPB_CFLAGS) -fsyntax-only \
 	    tests/bench/bench.c tests/bench/firmware.c || exit 1; \
 	done; echo "check-bench-smoke: bench.c and firmware.c build with gcc and clang under the strict flags"
 

@@ -90,3 +90,9 @@ v=$(ir validate-attrs 1000 1 20)
 echo "| validate 1000 attributes (keys + values, strlen included), per attribute | 1000 | – | $((v / 1000)) | |"
 d=$(ir nanopb 100 1 50)
 echo "| nanopb: decode a SignalResponse.update into the fixed map | 100 | – | $d | |"
+for m in participant webhook; do
+  t=$(ir json-to-$m 1 1 40)
+  f=$(ir json-from-$m 1 1 40)
+  echo "| JSON: $m, binary → JSON (\`lkjson_to_json\`) | – | – | $t | |"
+  echo "| JSON: $m, JSON → binary (\`lkjson_from_json\`) | – | – | $f | |"
+done

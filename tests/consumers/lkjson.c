@@ -2,8 +2,7 @@
  * a user's program does: a ParticipantInfo from JSON to binary and back,
  * into a caller buffer and through the allocating form, and an enum name.
  * Built by the consumer tests of lkjson (pkg-config shared and --static)
- * and run; it pulls in liblkproto, libprotobuf-c and jansson through
- * liblkjson, so a link line that forgets them fails here.  Prints
+ * and run; it pulls in liblkproto and libprotobuf-c through liblkjson, so a link line that forgets them fails here.  Prints
  * "consumer: ok VERSION" and exits 0, or says what failed, exits 1. */
 #include <stdio.h>
 #include <string.h>

@@ -19,6 +19,7 @@ sources() {
     lkproto_decode) echo libjson/src/wire_decode.c libjson/src/json_out.c ;;
     lkproto_encode) echo libjson/src/json_in.c ;;
     json) echo libjson/src/json_in.c libjson/src/api.c ;;
+    json_parse) echo libjson/src/json_parse.c ;;
     token) echo libtoken/src/jwt.c libtoken/src/claims.c libtoken/src/b64url.c ;;
   esac
 }

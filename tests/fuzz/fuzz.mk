@@ -10,7 +10,7 @@ ifndef LKATTRS_FUZZ_MK_INCLUDED
 LKATTRS_FUZZ_MK_INCLUDED := 1
 
 FUZZ_TARGETS := wire_reader participant validate text merge pbc_signal npb_signal \
-                lkproto_decode lkproto_encode json token
+                lkproto_decode lkproto_encode json json_parse token
 FUZZ_TIME ?= 180
 FUZZ_JOBS ?= 1
 

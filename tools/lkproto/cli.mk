@@ -10,7 +10,7 @@ LKPROTO_OBJ := $(patsubst %.c,$(OBJ)/%.o,$(LKPROTO_SRC))
 # before this file); the tool only adds its command line.
 LKPROTO_CFLAGS := $(LKJSON_CFLAGS) -Itools/lkproto -Ilibattrs/include -Itools/lktoken \
                   -DLKPROTO_VERSION=\"$(VERSION)\"
-LKPROTO_LIBS := $(LKJSON_LIBS)
+LKPROTO_LIBS := $(LKJSON_LIBS) -ljansson
 
 # Header dependencies: from the compiler (DEPFLAGS, top-level Makefile).
 $(OBJ)/tools/lkproto/%.o: tools/lkproto/%.c | $(STAMP_BUILD_DEPS)

@@ -14,15 +14,14 @@
  * refused); unknown fields (groups included) are skipped.
  *
  * Library: liblkjson (pkg-config lkjson, CMake lkproto::lkjson), built on
- * the protobuf-c code of the schema (liblkproto) and jansson.  This header
+ * the protobuf-c code of the schema (liblkproto); its JSON parser is its
+ * own (strict RFC 8259, UTF-8 checked, nesting up to 512).  This header
  * includes no generated header: types are named by their full name
  * ("livekit.ParticipantInfo").
  *
- * Memory: every function that allocates takes the allocator of its options
- * (NULL: libc); the library has no global state and never aborts.  The JSON
- * parser (jansson) allocates with its own allocator (libc unless the program
- * changed it with json_set_alloc_funcs()); an out-of-memory there is
- * reported as LKJSON_NOMEM too.
+ * Memory: every allocation of a call goes through the allocator of its
+ * options (NULL: libc), the JSON parser's included; the library has no
+ * global state and never aborts (LKJSON_NOMEM).
  *
  * Thread-safety: every function is reentrant; concurrent calls need no
  * locking (the type tables are constant).
